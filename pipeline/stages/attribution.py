@@ -1,0 +1,361 @@
+"""Speaker attribution: who said each quotation, with the rule that decided and a confidence.
+
+Rules, tried in order for a direct quotation (each is a phenomenon of real ONU Info text):
+1. incise inside or right after the marks: "« … », a-t-il expliqué", "» a déclaré M. Khare";
+2. "selon X" / "d'après X" in the sentence;
+3. a speech verb before the quotation in its sentence ("X a déclaré que « … »"), its subject;
+4. a colon introducing it ("X a été clair : « … »"), the subject of the clause;
+5. a quotation with no cue continues the previous quotation's speaker (same or next paragraph).
+A subject is resolved to a person (a name, a surname, "M./Mme X", a title held by a person of the
+article, or a pronoun il/elle to the most salient earlier person of that gender), an organisation
+("l'OMS a indiqué"), a country speaking as a state ("la France a estimé"), or, for a title that
+names nobody in the article, the holder of that post at the publication date (role timeline).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..resources import Resources, fold, load_resources
+from ._ext import ensure_extensions, guarded
+from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
+from .segment import block_at
+
+_SUBJ_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
+
+
+class Speaker:
+    __slots__ = ("kind", "ref", "name", "tok")
+
+    def __init__(self, kind: str, ref: Optional[str], name: Optional[str], tok: Optional[int] = None):
+        self.kind, self.ref, self.name, self.tok = kind, ref, name, tok
+
+
+@guarded
+class Attributor:
+    def __init__(self, resources: Resources | None = None):
+        ensure_extensions()
+        self.res = resources or load_resources()
+
+    # ---- indexes over the doc ---------------------------------------------------------------
+    def _index(self, doc: Doc) -> None:
+        self.person_tok: dict[int, object] = {}
+        self.mentions = doc._.person_mentions or []
+        people = doc._.people or []
+        owner = {}
+        for c in people:
+            for k in c.mention_indices:
+                owner[k] = c
+                m = self.mentions[k]
+                for t in range(m.tok_start, m.tok_end):
+                    self.person_tok[t] = c
+        self.owner = owner
+        self.org_tok = {}
+        for c in doc._.organisations or []:
+            for m in c.mentions:
+                for t in range(m.tok_start, m.tok_end):
+                    self.org_tok[t] = c
+        self.place_tok = {}
+        for c in doc._.places or []:
+            for m in c.mentions:
+                for t in range(m.tok_start, m.tok_end):
+                    self.place_tok[t] = c
+        self.title_tok = {}
+        for t in doc._.titles or []:
+            for i in range(t.tok_start, t.tok_end):
+                self.title_tok[i] = t
+        # person mention positions, for recency
+        self.person_positions = sorted(
+            (self.mentions[k].tok_start, owner[k]) for k in owner)
+        self.people = people
+
+    # ---- resolution -------------------------------------------------------------------------
+    def resolve_token(self, doc: Doc, i: int, before: int, last: Optional[Speaker]) -> Optional[Speaker]:
+        """Resolve the phrase at token i to a speaker (None when it names nobody we know)."""
+        if i in self.person_tok:
+            c = self.person_tok[i]
+            return Speaker("person", c.id, c.name, i)
+        if i in self.title_tok:
+            return self.resolve_title(doc, self.title_tok[i], i)
+        if i in self.org_tok:
+            c = self.org_tok[i]
+            return Speaker("organisation", c.id, c.name, i)
+        if i in self.place_tok:
+            c = self.place_tok[i]
+            return Speaker("place", c.id, c.name, i)
+        low = doc[i].lower_
+        if low in PRONOUN_CLITICS:
+            gender, number = PRONOUN_CLITICS[low]
+            if number == "plur":
+                return None
+            return self.resolve_pronoun(doc, gender, before, last)
+        # a noun phrase: look at its appositions and flat children for a name
+        tok = doc[i]
+        for child in tok.children:
+            if child.dep_ in ("appos", "flat:name", "nmod") and child.i in self.person_tok:
+                c = self.person_tok[child.i]
+                return Speaker("person", c.id, c.name, child.i)
+        return None
+
+    def resolve_title(self, doc: Doc, title, i: int) -> Optional[Speaker]:
+        if title.person_index is not None and title.person_index in self.owner:
+            c = self.owner[title.person_index]
+            return Speaker("person", c.id, c.name, i)
+        role = fold(title.form.role)
+        # a person of the article who holds the same role (and organisation when given)
+        best = None
+        for c in self.people:
+            for ti in c.title_indices:
+                t = doc._.titles[ti]
+                if fold(t.form.role) == role and (title.org_id is None or t.org_id in (None, title.org_id)):
+                    if not t.former:
+                        best = c
+        if best is not None:
+            return Speaker("person", best.id, best.name, i)
+        # the holder of the post at the publication date
+        holder = self.role_holder(role, title.org_id, doc._.published)
+        if holder is not None:
+            # if the holder is a person of the article (by surname), use that cluster
+            htoks = fold(holder.holder).split()
+            for c in self.people:
+                if c.tokens() and c.tokens()[-1] in htoks:
+                    return Speaker("person", c.id, c.name, i)
+            return Speaker("person", None, holder.holder, i)
+        return None
+
+    def role_holder(self, role: str, org_id: Optional[str], published: Optional[str]):
+        if not published:
+            return None
+        candidates = []
+        for h in self.res.role_holders:
+            if h.role != role and role not in h.aliases:
+                continue
+            if org_id and h.organisation_id and h.organisation_id != org_id:
+                continue
+            if not org_id and h.organisation_id not in ("onu", ""):
+                continue  # "le Secrétaire général" alone is the UN's
+            if h.start and h.start[: len(published)] > published:
+                continue
+            if h.end and h.end[: len(published)] < published:
+                continue
+            candidates.append(h)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def resolve_pronoun(self, doc: Doc, gender: str, before: int, last: Optional[Speaker]) -> Optional[Speaker]:
+        """Most salient earlier person of matching gender: the previous speaker if compatible,
+        else the most recent mentioned person whose gender is compatible."""
+        def ok(c) -> bool:
+            return c.gender in (None, gender)
+
+        if last is not None and last.kind == "person" and last.ref is not None:
+            c = next((p for p in self.people if p.id == last.ref), None)
+            if c is not None and c.gender == gender:
+                return Speaker("person", c.id, c.name, None)
+        best = None
+        for pos, c in self.person_positions:
+            if pos >= before:
+                break
+            if ok(c):
+                best = c
+        if best is None and last is not None and last.kind == "person":
+            c = next((p for p in self.people if p.id == last.ref), None)
+            if c is not None and ok(c):
+                best = c
+        if best is None:
+            # excerpt that starts mid-article: the first compatible person named after
+            best = next((c for pos, c in self.person_positions if pos >= before and ok(c)), None)
+        if best is None:
+            return None
+        return Speaker("person", best.id, best.name, None)
+
+    def subject_of(self, doc: Doc, verb_i: int, last: Optional[Speaker]) -> Optional[Speaker]:
+        verb = doc[verb_i]
+        heads = [verb]
+        if verb.dep_ in ("advcl", "conj", "acl", "xcomp", "ccomp") and verb.morph.get("VerbForm") in (["Part"], ["Inf"], ["Ger"]):
+            heads.append(verb.head)
+        elif verb.dep_ == "conj":
+            heads.append(verb.head)
+        for h in heads:
+            for child in h.children:
+                if child.dep_ in _SUBJ_DEPS and child.lower_ not in ("-t",):
+                    sp = self.resolve_token(doc, child.i, child.i, last)
+                    if sp is not None:
+                        return sp
+        return None
+
+    def nearest_before(self, doc: Doc, sent_start: int, verb_i: int, last) -> Optional[Speaker]:
+        """Fallback: the last named person/title/organisation before the verb in its sentence,
+        or a subject pronoun there."""
+        for i in range(verb_i - 1, sent_start - 1, -1):
+            if doc[i].text in ("»", "«", '"', "“", "”"):
+                break
+            if i in self.person_tok or i in self.title_tok or i in self.org_tok or \
+                    (doc[i].lower_ in ("il", "elle") and doc[i].dep_ in _SUBJ_DEPS) or \
+                    (i in self.place_tok and doc[i].dep_ in _SUBJ_DEPS):
+                sp = self.resolve_token(doc, i, i, last)
+                if sp is not None:
+                    return sp
+        return None
+
+    def after_verb(self, doc: Doc, verb_i: int, limit: int, last) -> Optional[Speaker]:
+        """Inverted subject after an incise verb: "a déclaré M. Khare", "souligne la
+        Haute-Commissaire", "a-t-il expliqué"."""
+        for i in range(max(0, verb_i - 3), min(limit, verb_i + 8)):
+            if doc[i].lower_ in PRONOUN_CLITICS and doc[i].text.startswith("-"):
+                return self.resolve_token(doc, i, verb_i, last)
+        for i in range(verb_i + 1, min(limit, verb_i + 10)):
+            t = doc[i]
+            if t.text in (".", ";", "«", "»", '"', "“") or (t.pos_ == "VERB" and i > verb_i + 1):
+                break
+            if i in self.person_tok or i in self.title_tok or i in self.org_tok or i in self.place_tok:
+                return self.resolve_token(doc, i, verb_i, last)
+        return None
+
+    # ---- main -------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        self._index(doc)
+        quotes: list[QuoteCandidate] = doc._.quotes or []
+        blocks = doc._.blocks or []
+        last: Optional[Speaker] = None
+        last_block_idx = -10
+        for q in quotes:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is None:
+                continue
+            sent = doc[span.start].sent
+            block = block_at(blocks, q.start)
+            bidx = blocks.index(block) if block in blocks else -1
+            sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
+            if sp is None and q.type == "direct" and q.cue is None and last is not None and \
+                    0 <= bidx - last_block_idx <= 1:
+                sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
+            if sp is not None:
+                q.speaker_kind, q.speaker_ref, q.speaker_name = sp.kind, sp.ref, sp.name
+                last = sp
+                last_block_idx = bidx
+                # pronoun gender evidence for a person named nowhere else nearby
+                if rule and "pronoun" in rule and sp.kind == "person" and sp.ref:
+                    c = next((p for p in self.people if p.id == sp.ref), None)
+                    if c is not None and c.gender is None:
+                        g = "female" if "elle" in (evidence or "") else "male"
+                        c.add_evidence(g, f"pronoun '{evidence}'")
+                        from .people import resolve_gender
+                        c.gender = resolve_gender(c.evidence)
+            q.rule, q.confidence, q.evidence = rule or "none", conf, evidence
+        return doc
+
+    def _attribute(self, doc: Doc, q: QuoteCandidate, span, sent, last):
+        text = doc.text
+        # explicit subject token (selon X, incise clitic inside the marks)
+        if q.cue_tok is not None and q.cue is None:
+            q.cue = verb_lemma(doc[q.cue_tok])
+        if q.subject_tok is not None:
+            sp = self.resolve_token(doc, q.subject_tok, span.start, last)
+            if sp is None and q.cue == "selon":
+                sp = self._first_entity(doc, q.subject_tok, q.subject_tok + 8, last)
+            if sp is not None:
+                rule = "selon" if q.cue == "selon" else ("incise-pronoun" if doc[q.subject_tok].lower_ in PRONOUN_CLITICS else "incise")
+                return sp, rule, 0.9, doc[q.subject_tok].text
+            if q.cue == "selon":
+                return None, "selon-unresolved", 0.3, None
+        if q.type == "indirect":
+            verb_i = q.cue_tok
+            if verb_i is not None and q.rule_hint == "incise-after":
+                sp = self.after_verb(doc, verb_i, sent.end, last)
+                return sp, "incise-after", 0.85 if sp else 0.2, doc[verb_i].text
+            if verb_i is not None:
+                sp = self.subject_of(doc, verb_i, last) or self.nearest_before(doc, sent.start, verb_i, last)
+                if sp is None and doc[verb_i].morph.get("VerbForm") == ["Part"] and doc[verb_i].morph.get("Tense") == ["Pres"]:
+                    sp = last
+                rule = "subject" if sp else "none"
+                if sp is not None and sp.tok is None:
+                    rule = "subject-pronoun"
+                return sp, rule, 0.85 if sp else 0.2, doc[verb_i].text
+            return None, "none", 0.2, None
+        # direct quotation -------------------------------------------------------------------
+        # 1. incise right after the closing mark
+        i = span.end
+        while i < sent.end and (doc[i].is_punct or doc[i].is_space) and doc[i].text not in (".", "!", "?", "«", "“"):
+            i += 1
+        j = i
+        verb_i = None
+        while j < min(sent.end, i + 4):
+            t = doc[j]
+            if is_speech_verb(t, self.res) and t.pos_ == "VERB":
+                verb_i = j
+                break
+            if t.pos_ not in ("AUX", "PRON", "ADV") and t.text != "-t":
+                break
+            j += 1
+        if verb_i is not None:
+            q.cue = verb_lemma(doc[verb_i])
+            sp = self.after_verb(doc, verb_i, sent.end, last)
+            if sp is None:
+                sp = self.subject_of(doc, verb_i, last)
+            if sp is not None:
+                pron = any(doc[k].lower_ in PRONOUN_CLITICS for k in range(i, min(sent.end, verb_i + 3)))
+                ev = " ".join(t.text for t in doc[i: min(sent.end, verb_i + 4)])
+                return sp, "incise-pronoun" if pron else "incise", 0.9, ev
+        # 2. selon / d'après in the sentence, outside the quote
+        for t in sent:
+            if span.start <= t.i < span.end:
+                continue
+            if t.lower_ in ("selon",) or (t.lower_ == "d'" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "après"):
+                q.cue = "selon"
+                sp = self._first_entity(doc, t.i + 1, min(sent.end, t.i + 8), last)
+                if sp is not None:
+                    return sp, "selon", 0.85, doc[t.i: t.i + 4].text
+        # 3. a speech verb before the quotation in its sentence
+        for k in range(span.start - 1, sent.start - 1, -1):
+            t = doc[k]
+            if is_speech_verb(t, self.res):
+                q.cue = verb_lemma(t)
+                sp = self.subject_of(doc, k, last) or self.nearest_before(doc, sent.start, k, last)
+                if sp is None and t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"]:
+                    sp = last
+                if sp is None and k > sent.start and fold(t.text) != t.lemma_:
+                    pass
+                if sp is not None:
+                    rule = "verb-subject" if sp.tok is not None else "verb-subject-pronoun"
+                    return sp, rule, 0.85, t.text
+                break
+        # 4. colon introducing the quotation
+        k = span.start - 2  # token before the opening mark
+        if k >= sent.start and doc[k].text == ":":
+            sp = None
+            for m in range(sent.start, k):
+                if m in self.person_tok or m in self.title_tok or m in self.org_tok or doc[m].lower_ in ("il", "elle"):
+                    sp = self.resolve_token(doc, m, m, last)
+                    if sp is not None:
+                        break
+            if sp is not None:
+                return sp, "colon", 0.75, ":"
+        # a speech verb after the quotation later in the sentence (« … » a-t-il ensuite ajouté)
+        for t in doc[span.end: sent.end]:
+            if is_speech_verb(t, self.res) and t.pos_ == "VERB":
+                sp = self.subject_of(doc, t.i, last) or self.after_verb(doc, t.i, sent.end, last)
+                if sp is not None:
+                    q.cue = verb_lemma(t)
+                    return sp, "verb-after", 0.7, t.text
+                break
+        return None, None, 0.3, None
+
+    def _first_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
+        for i in range(a, min(b, len(doc))):
+            if doc[i].text in (",", ".", "«", "»"):
+                break
+            if i in self.person_tok or i in self.title_tok or i in self.org_tok or i in self.place_tok \
+                    or doc[i].lower_ in ("lui", "elle"):
+                if doc[i].lower_ == "lui":
+                    return self.resolve_pronoun(doc, "male", a, last)
+                if doc[i].lower_ == "elle":
+                    return self.resolve_pronoun(doc, "female", a, last)
+                return self.resolve_token(doc, i, a, last)
+        return None
+
+
+@Language.factory("onu_attribution", default_config={})
+def make_attribution(nlp: Language, name: str):
+    return Attributor()

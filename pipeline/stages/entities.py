@@ -1,0 +1,268 @@
+"""Named entities: people, organisations and places, from `fr_core_news_md` corrected by the
+gazetteer of `models/organisations.tsv`.
+
+The statistical NER misses acronyms (HCR, PAM), tags headings and groups as organisations
+("Exploitation", "Casques bleus"), photo credits as people and titles as places ("Secrétaire
+général de l'ONU" as LOC). The gazetteer wins where it matches; the NER output is cleaned by
+rules (honorifics, title words, groups listed in `models/not_people.txt`, non-prose blocks).
+Honorific + capitalised name ("M. Grandi", "Mme Pollard") is a person even when NER missed it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..resources import OrgEntry, Resources, fold, load_resources
+from ._ext import ensure_extensions, guarded
+from .segment import block_at
+
+_DETS = {"le", "la", "les", "l'", "l’", "du", "des", "de", "d'", "au", "aux"}
+# "Organisation" alone stands for the UN only when nothing qualifies it
+_ORG_QUALIFIERS = {"de", "des", "du", "d'", "pour", "internationale", "mondiale", "météorologique",
+                   "maritime", "panaméricaine", "arabe", "islamique", "africaine", "européenne"}
+
+
+@dataclass
+class EntMention:
+    start: int  # character offsets in doc.text
+    end: int
+    tok_start: int
+    tok_end: int
+    text: str  # the name as written, without honorific
+    kind: str  # person | org | place
+    honorific: Optional[str] = None
+    org_id: Optional[str] = None  # gazetteer id for organisations
+
+
+@dataclass
+class OrgCluster:
+    id: str
+    name: str
+    acronym: Optional[str]
+    gazetteer_id: Optional[str]
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[EntMention] = field(default_factory=list)
+
+
+@dataclass
+class PlaceCluster:
+    id: str
+    name: str
+    mentions: list[EntMention] = field(default_factory=list)
+
+
+def _clean_person_text(text: str) -> str:
+    text = text.strip(" ,.;:()«»\"“”'")
+    if text.isupper() and len(text) > 3:
+        text = " ".join(w.capitalize() if len(w) > 1 else w for w in text.split(" "))
+        text = "-".join(p[:1].upper() + p[1:] for p in text.split("-"))
+    return text
+
+
+@guarded
+class EntityRecognizer:
+    """Sets `doc._.person_mentions`, `doc._.org_mentions`, `doc._.place_mentions`,
+    `doc._.organisations` and `doc._.places`."""
+
+    def __init__(self, nlp: Language, resources: Resources | None = None):
+        ensure_extensions()
+        self.res = resources or load_resources()
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries: dict[str, OrgEntry] = {}
+        for entry in self.res.organisations:
+            self.entries[entry.id] = entry
+            names = [entry.name] + [a for a in entry.aliases if a.lower() not in {"organisation", "l'organisation"}]
+            long_forms = [n for n in names if len(n) > 6 and not n.isupper()]
+            short_forms = [n for n in names if n not in long_forms]
+            if entry.acronym:
+                short_forms.append(entry.acronym)
+            if long_forms:
+                self.lower_matcher.add(entry.id, list(nlp.tokenizer.pipe(long_forms)))
+            if short_forms:
+                self.orth_matcher.add(entry.id, list(nlp.tokenizer.pipe(short_forms)))
+        self.un_id = next((e.id for e in self.res.organisations if (e.acronym or "") == "ONU"), None)
+        self.honorifics = self.res.honorifics
+
+    # -- organisations ------------------------------------------------------------------------
+    def _gazetteer_spans(self, doc: Doc) -> list[Span]:
+        spans = []
+        for match_id, s, e in list(self.lower_matcher(doc)) + list(self.orth_matcher(doc)):
+            spans.append(Span(doc, s, e, label=match_id))
+        if self.un_id:
+            for tok in doc:
+                if tok.text == "Organisation" and tok.i > 0:
+                    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                    if nxt is None or (nxt.lower_ not in _ORG_QUALIFIERS and nxt.pos_ != "ADJ"):
+                        spans.append(Span(doc, tok.i, tok.i + 1, label=self.un_id))
+        return filter_spans(spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocks = doc._.blocks or []
+        gaz = self._gazetteer_spans(doc)
+        covered = set()
+        for s in gaz:
+            covered.update(range(s.start, s.end))
+        orgs: list[EntMention] = []
+        people: list[EntMention] = []
+        places: list[EntMention] = []
+
+        def kind_at(offset: int) -> str:
+            b = block_at(blocks, offset)
+            return b.kind if b else "prose"
+
+        def in_credit(offset: int) -> bool:
+            b = block_at(blocks, offset)
+            return bool(b and b.kind == "caption" and offset < b.credit_end)
+
+        for s in gaz:
+            if kind_at(s.start_char) in ("boilerplate",) or in_credit(s.start_char):
+                continue
+            orgs.append(EntMention(s.start_char, s.end_char, s.start, s.end, s.text, "org",
+                                   org_id=s.label_))
+        for ent in doc.ents:
+            if any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            block_kind = kind_at(ent.start_char)
+            if block_kind in ("boilerplate", "caption"):
+                continue
+            label = ent.label_
+            if label == "PER" or (label == "MISC" and ent.start > 0 and doc[ent.start - 1].text in self.honorifics):
+                m = self._person(doc, ent)
+                if m:
+                    people.append(m)
+            elif label == "ORG" and block_kind in ("prose", "title"):
+                m = self._org(doc, ent)
+                if m:
+                    orgs.append(m)
+            elif label == "LOC":
+                m = self._place(doc, ent)
+                if m:
+                    places.append(m)
+        # honorific + capitalised word that NER missed
+        taken = set()
+        for m in people:
+            taken.update(range(m.tok_start, m.tok_end))
+        for tok in doc:
+            if tok.text in self.honorifics and tok.i + 1 < len(doc) and tok.i + 1 not in taken:
+                if kind_at(tok.idx) in ("boilerplate", "caption"):
+                    continue
+                j = tok.i + 1
+                k = j
+                while k < len(doc) and k - j < 4 and doc[k].text[:1].isupper() and doc[k].is_alpha \
+                        | ("-" in doc[k].text) and k not in covered:
+                    k += 1
+                if k > j:
+                    span = doc[j:k]
+                    people.append(EntMention(span.start_char, span.end_char, j, k,
+                                             _clean_person_text(span.text), "person",
+                                             honorific=tok.text))
+                    taken.update(range(j, k))
+        people.sort(key=lambda m: m.start)
+        doc._.person_mentions = people
+        doc._.org_mentions = sorted(orgs, key=lambda m: m.start)
+        doc._.place_mentions = places
+        doc._.organisations = self._cluster_orgs(doc._.org_mentions)
+        doc._.places = _cluster_places(places)
+        return doc
+
+    def _person(self, doc: Doc, ent: Span) -> Optional[EntMention]:
+        toks = list(ent)
+        honorific = None
+        # honorific inside or right before the entity
+        while toks and (toks[0].text in self.honorifics or toks[0].lower_ in _DETS):
+            if toks[0].text in self.honorifics:
+                honorific = toks[0].text
+            toks = toks[1:]
+        if honorific is None and ent.start > 0 and doc[ent.start - 1].text in self.honorifics:
+            honorific = doc[ent.start - 1].text
+        # leading title words ("Secrétaire général Guterres") are not part of the name
+        while toks and (fold(toks[0].text) in self.res.title_heads or toks[0].is_lower):
+            toks = toks[1:]
+        while toks and not toks[-1].text[:1].isalnum():
+            toks = toks[:-1]
+        if not toks:
+            return None
+        span = doc[toks[0].i: toks[-1].i + 1]
+        text = _clean_person_text(span.text)
+        key = fold(text)
+        if not text or key in self.res.not_people or "/" in text or not any(c.isupper() for c in text):
+            return None
+        if len(toks) == 1 and (key in self.res.titles or key in self.res.title_heads):
+            return None
+        if any(ch.isdigit() for ch in text):
+            return None
+        return EntMention(span.start_char, span.end_char, span.start, span.end, text, "person",
+                          honorific=honorific)
+
+    def _org(self, doc: Doc, ent: Span) -> Optional[EntMention]:
+        toks = [t for t in ent]
+        while toks and toks[0].lower_ in _DETS:
+            toks = toks[1:]
+        if not toks:
+            return None
+        span = doc[toks[0].i: toks[-1].i + 1]
+        key = fold(span.text)
+        if key in self.res.not_people or len(key) < 2 or span.text.islower():
+            return None
+        if len(toks) == 1 and toks[0].pos_ in ("NOUN", "VERB", "ADJ") and not toks[0].is_upper:
+            return None  # a common noun capitalised by a heading, not a name
+        return EntMention(span.start_char, span.end_char, span.start, span.end, span.text, "org")
+
+    def _place(self, doc: Doc, ent: Span) -> Optional[EntMention]:
+        toks = [t for t in ent]
+        while toks and toks[0].lower_ in _DETS:
+            toks = toks[1:]
+        if not toks:
+            return None
+        first = fold(toks[0].text)
+        if first in self.res.title_heads or fold(" ".join(t.text for t in toks)) in self.res.not_people:
+            return None
+        if len(toks) == 1 and first in {"etats", "etat", "defense"}:
+            return None
+        span = doc[toks[0].i: toks[-1].i + 1]
+        return EntMention(span.start_char, span.end_char, span.start, span.end, span.text, "place")
+
+    def _cluster_orgs(self, mentions: list[EntMention]) -> list[OrgCluster]:
+        clusters: dict[str, OrgCluster] = {}
+        for m in mentions:
+            key = m.org_id or "ner:" + fold(m.text)
+            c = clusters.get(key)
+            if c is None:
+                entry = self.entries.get(m.org_id) if m.org_id else None
+                if entry:
+                    c = OrgCluster("", entry.name, entry.acronym, entry.id)
+                else:
+                    c = OrgCluster("", m.text, m.text if m.text.isupper() and len(m.text) <= 8 else None, None)
+                clusters[key] = c
+            c.mentions.append(m)
+            surface = m.text
+            if surface != c.name and surface not in c.aliases:
+                c.aliases.append(surface)
+        out = list(clusters.values())
+        for i, c in enumerate(out, 1):
+            c.id = f"o{i}"
+        return out
+
+
+def _cluster_places(mentions: list[EntMention]) -> list[PlaceCluster]:
+    clusters: dict[str, PlaceCluster] = {}
+    for m in mentions:
+        key = fold(m.text)
+        if key not in clusters:
+            clusters[key] = PlaceCluster("", m.text)
+        clusters[key].mentions.append(m)
+    out = list(clusters.values())
+    for i, c in enumerate(out, 1):
+        c.id = f"l{i}"
+    return out
+
+
+@Language.factory("onu_entities", default_config={})
+def make_entities(nlp: Language, name: str):
+    return EntityRecognizer(nlp)

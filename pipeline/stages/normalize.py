@@ -1,0 +1,60 @@
+"""Text normalisation before spaCy, with a map back to the original offsets.
+
+Web copies of ONU Info mix typographic apostrophes, non-breaking spaces (U+00A0, U+202F) and
+guillemets glued to words. The model tokenises and lemmatises the plain forms better, and every
+later offset refers to the normalised text (`body` in the record), so `OffsetMap` lets a user go
+back to the original file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u200a": " ", "\t": " "}
+_DROP = {"\u200b", "\ufeff", "\u00ad", "\u200e", "\u200f"}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class OffsetMap:
+    """`original[i]` is the offset in the original text of normalised character i."""
+
+    original: list[int]
+    original_length: int
+
+    def to_original(self, i: int) -> int:
+        if i >= len(self.original):
+            return self.original_length
+        return self.original[i]
+
+
+def normalize(text: str) -> tuple[str, OffsetMap]:
+    """Return (normalised text, map). Length changes only where guillemets gain a space."""
+    out: list[str] = []
+    orig: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        if ch == "\r":
+            continue
+        ch = _SPACES.get(ch, ch)
+        if ch in "’ʼ′" and 0 < i < n - 1 and _LETTER.match(text[i - 1]) and _LETTER.match(text[i + 1]):
+            ch = "'"  # an apostrophe between letters (d’elle), not a closing single quote
+        if ch == "«":
+            out.append(ch)
+            orig.append(i)
+            if i + 1 < n and not text[i + 1].isspace():
+                out.append(" ")
+                orig.append(i)
+            continue
+        if ch == "»":
+            if out and not out[-1].isspace() and out[-1] != "«":
+                out.append(" ")
+                orig.append(i)
+            out.append(ch)
+            orig.append(i)
+            continue
+        out.append(ch)
+        orig.append(i)
+    return "".join(out), OffsetMap(orig, len(text))

@@ -1,0 +1,283 @@
+"""Quotations: direct (between marks) and indirect (reported speech without marks).
+
+Direct: the mark spans found by the segmenter, minus names of things ("le rapport « … »") and
+scare quotes (a short span nobody is said to have said), split where an incise interrupts the
+marks ("« A, a-t-il dit, B »" is two quotations).
+
+Indirect: the clause after "que"/"qu'" of a speech verb, the infinitive after "appeler à" /
+"demander de", an infinitive complement ("a dit n'avoir jamais …"), a sentence closed by a
+postposed incise ("…, a insisté la responsable."), and "selon X," / "d'après X," / "pour X,".
+Reported content that holds a direct quotation is left to the direct one (annotation guide).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..resources import Resources, fold, load_resources
+from ._ext import ensure_extensions, guarded
+from .segment import block_at
+
+PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils": ("male", "plur"),
+                   "-elles": ("female", "plur"), "il": ("male", "sing"), "elle": ("female", "sing"),
+                   "ils": ("male", "plur"), "elles": ("female", "plur"), "-t-il": ("male", "sing"),
+                   "-t-elle": ("female", "sing")}
+_SELON = {"selon", "d'après", "d’après"}
+
+
+@dataclass
+class QuoteCandidate:
+    start: int
+    end: int
+    text: str
+    type: str  # direct | indirect
+    cue: Optional[str] = None
+    cue_tok: Optional[int] = None  # token index of the speech verb
+    subject_tok: Optional[int] = None  # token known to be the speaker (selon X, incise subject)
+    rule_hint: Optional[str] = None  # how the quotation was found (incise, que, selon …)
+    closed: bool = True
+    # set by attribution
+    speaker_kind: Optional[str] = None
+    speaker_ref: Optional[str] = None  # cluster id
+    speaker_name: Optional[str] = None
+    confidence: float = 0.0
+    rule: Optional[str] = None
+    evidence: Optional[str] = None
+    extra: dict = field(default_factory=dict)
+
+
+def is_speech_verb(tok, res: Resources) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in res.speech_verbs or (
+        tok.pos_ == "VERB" and tok.lemma_.lower().removeprefix("se ") in res.speech_verbs)
+
+
+def verb_lemma(tok) -> str:
+    return tok.lemma_.lower()
+
+
+def _tok_range(doc: Doc, start: int, end: int) -> Optional[Span]:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+@guarded
+class QuoteFinder:
+    def __init__(self, resources: Resources | None = None, min_words: int = 4):
+        ensure_extensions()
+        self.res = resources or load_resources()
+        self.min_words = min_words
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        quotes: list[QuoteCandidate] = []
+        for qs in doc._.quote_spans or []:
+            span = _tok_range(doc, qs.start, qs.end)
+            if span is None or not self._is_quotation(doc, span, qs):
+                continue
+            quotes.extend(self._split_incises(doc, span, qs.closed))
+        direct_ranges = [(q.start, q.end) for q in quotes]
+        blocks = doc._.blocks or []
+        for sent in doc.sents:
+            b = block_at(blocks, sent.start_char) if blocks else None
+            if b is not None and b.kind in ("caption", "boilerplate"):
+                continue
+            quotes.extend(self._indirect(doc, sent, direct_ranges))
+        quotes.sort(key=lambda q: q.start)
+        doc._.quotes = quotes
+        return doc
+
+    # ---- direct -----------------------------------------------------------------------------
+    def _is_quotation(self, doc: Doc, span: Span, qs) -> bool:
+        words = [t for t in span if t.is_alpha or t.like_num]
+        if not words:
+            return False
+        before = doc[span.start - 2] if span.start >= 2 else None  # token before the mark
+        if before is not None and fold(before.text) in self.res.naming_cues and len(words) <= 12:
+            return False
+        if len(words) >= self.min_words:
+            return True
+        # short span: a quotation only when someone is said to say it in this sentence
+        sent = span.sent
+        if all(w.text[:1].isupper() for w in words) and len(words) > 1:
+            return False  # Title Case name of a thing
+        for tok in sent:
+            if span.start <= tok.i < span.end:
+                continue
+            if is_speech_verb(tok, self.res) or tok.lower_ in _SELON:
+                return True
+        return False
+
+    def _split_incises(self, doc: Doc, span: Span, closed: bool) -> list[QuoteCandidate]:
+        """« A, a-t-il dit, B » -> two quotations sharing the incise's verb."""
+        pieces = []
+        cur = span.start
+        i = span.start
+        cue_tok = None
+        while i < span.end:
+            tok = doc[i]
+            if tok.text == "," and i + 2 < span.end:
+                j = i + 1
+                verb = None
+                clitic = None
+                k = j
+                while k < min(span.end, j + 4):
+                    t = doc[k]
+                    if t.lower_ in PRONOUN_CLITICS and t.text.startswith("-"):
+                        clitic = k
+                    elif t.pos_ in ("VERB",) and is_speech_verb(t, self.res) and \
+                            self.res.speech_verbs[verb_lemma(t)].incise:
+                        verb = k
+                    elif t.pos_ not in ("AUX", "PRON") and t.text != "-t":
+                        break
+                    k += 1
+                if verb is not None and clitic is not None and k < span.end and doc[k].text == ",":
+                    pieces.append((cur, i, verb, clitic))
+                    cur = k + 1
+                    cue_tok = verb
+                    i = k + 1
+                    continue
+            i += 1
+        out = []
+        for s, e, verb, clitic in pieces:
+            out.append(self._direct(doc, s, e, closed=True, cue_tok=verb, subject_tok=clitic,
+                                    hint="incise-inside"))
+        last = self._direct(doc, cur, span.end, closed=closed)
+        if pieces:
+            last.cue_tok, last.subject_tok, last.rule_hint = pieces[-1][2], pieces[-1][3], "incise-inside"
+        out.append(last)
+        return [q for q in out if q.text]
+
+    def _direct(self, doc: Doc, s: int, e: int, closed: bool, cue_tok=None, subject_tok=None,
+                hint=None) -> QuoteCandidate:
+        while e > s and (doc[e - 1].is_space or doc[e - 1].text in (",",)):
+            e -= 1
+        span = doc[s:e]
+        start, end = span.start_char, span.end_char
+        return QuoteCandidate(start, end, doc.text[start:end], "direct", cue_tok=cue_tok,
+                              subject_tok=subject_tok, rule_hint=hint, closed=closed)
+
+    # ---- indirect ---------------------------------------------------------------------------
+    def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]]) -> list[QuoteCandidate]:
+        out: list[QuoteCandidate] = []
+        end_tok = sent.end
+        while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
+            end_tok -= 1
+        if end_tok <= sent.start:
+            return out
+
+        def inside_direct(i: int) -> bool:
+            c = doc[i].idx
+            return any(a <= c < b for a, b in direct)
+
+        def overlaps_direct(a: int, b: int) -> bool:
+            return any(x < b and a < y for x, y in direct)
+
+        def make(s_tok: int, e_tok: int, cue: Optional[str], cue_tok: Optional[int], hint: str,
+                 subject_tok: Optional[int] = None):
+            while s_tok < e_tok and doc[s_tok].text in (",", ":", "-", "–"):
+                s_tok += 1
+            while e_tok > s_tok and doc[e_tok - 1].text in (",", ":", "-", "–"):
+                e_tok -= 1
+            if e_tok - s_tok < 3:
+                return
+            span = doc[s_tok:e_tok]
+            if overlaps_direct(span.start_char, span.end_char):
+                return
+            if any(q.start < span.end_char and span.start_char < q.end for q in out):
+                return
+            out.append(QuoteCandidate(span.start_char, span.end_char, span.text, "indirect",
+                                      cue=cue, cue_tok=cue_tok, subject_tok=subject_tok,
+                                      rule_hint=hint))
+
+        toks = list(sent)
+        # selon X, … / d'après X, … / …, selon X.
+        for tok in toks:
+            if inside_direct(tok.i):
+                continue
+            low = tok.lower_
+            is_selon = low in _SELON or (low == "d'" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "après")
+            is_pour = low == "pour" and tok.i == sent.start and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PER"
+            if not (is_selon or is_pour):
+                continue
+            x_start = tok.i + (2 if low == "d'" else 1)
+            comma = next((t.i for t in toks if t.i > x_start and t.text == "," and not inside_direct(t.i)), None)
+            if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
+                if comma is not None and comma - x_start <= 12:
+                    make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
+            elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon:
+                make(sent.start, tok.i - 1, "selon", tok.i, "selon-last", subject_tok=x_start)
+        # speech verbs
+        for tok in toks:
+            if inside_direct(tok.i) or not is_speech_verb(tok, self.res):
+                continue
+            verb = self.res.speech_verbs[verb_lemma(tok)] if verb_lemma(tok) in self.res.speech_verbs else None
+            if verb is None:
+                continue
+            lemma = verb.lemma
+            # que-clause within a few tokens
+            j = tok.i + 1
+            found = None
+            while j < min(end_tok, tok.i + 8):
+                t = doc[j]
+                if t.lower_ in ("que", "qu'", "qu’") and t.pos_ == "SCONJ":
+                    found = j
+                    break
+                if t.text in (".", ";", "«", "»", '"', "“") or (t.pos_ == "VERB" and j > tok.i + 1):
+                    break
+                j += 1
+            if found is not None and verb.que:
+                stop = self._clause_end(doc, found + 1, end_tok)
+                make(found + 1, stop, lemma, tok.i, "que")
+                continue
+            # à + infinitive / de + infinitive
+            j = tok.i + 1
+            while j < min(end_tok, tok.i + 9):
+                t = doc[j]
+                nxt = doc[j + 1] if j + 1 < end_tok else None
+                if nxt is not None and t.lower_ in ("à",) and verb.a_inf and nxt.morph.get("VerbForm") == ["Inf"]:
+                    make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "a-inf")
+                    break
+                if nxt is not None and t.lower_ in ("de", "d'") and verb.de_inf and \
+                        (nxt.morph.get("VerbForm") == ["Inf"] or nxt.lower_ in ("ne", "n'")):
+                    make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "de-inf")
+                    break
+                if t.text in (".", ";", "«", "»", '"', "“", ":") or t.pos_ == "VERB":
+                    break
+                j += 1
+            else:
+                pass
+            # infinitive complement: "a dit n'avoir jamais …"
+            j = tok.i + 1
+            if j < end_tok and verb.que and verb.cls in ("say", "think"):
+                k = j + 1 if doc[j].lower_ in ("ne", "n'") else j
+                if k < end_tok and doc[k].morph.get("VerbForm") == ["Inf"] and doc[k].lemma_ not in ("être",):
+                    make(j, self._clause_end(doc, j, end_tok), lemma, tok.i, "inf")
+            # postposed incise: "…, a insisté la responsable du HCR."
+            if verb.incise and tok.i > sent.start + 3 and end_tok - tok.i <= 9:
+                k = tok.i - 1
+                while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t"):
+                    k -= 1
+                has_subject_before = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < tok.i and
+                                         not c.text.startswith("-") for c in tok.children)
+                if doc[k].text == "," and not has_subject_before and not inside_direct(k) and \
+                        not overlaps_direct(sent.start_char, doc[k].idx):
+                    rest = doc[tok.i + 1:end_tok]
+                    if rest and not any(t.lower_ in ("que", "qu'") or t.pos_ == "VERB" for t in rest):
+                        make(sent.start, k, lemma, tok.i, "incise-after")
+        return out
+
+    def _clause_end(self, doc: Doc, start: int, end_tok: int) -> int:
+        """The reported clause ends at the sentence end, or before ", ajoutant que" / a second
+        speech verb introduced by a comma."""
+        for i in range(start + 2, end_tok - 1):
+            t = doc[i]
+            if t.text == "," and is_speech_verb(doc[i + 1], self.res) and doc[i + 1].morph.get("VerbForm") == ["Part"]:
+                return i
+        return end_tok
+
+
+@Language.factory("onu_quotes", default_config={"min_words": 4})
+def make_quotes(nlp: Language, name: str, min_words: int):
+    return QuoteFinder(min_words=min_words)

@@ -1,0 +1,88 @@
+"""The last stage: the annotations of the earlier stages become the output record.
+
+It runs inside the worker process, so what crosses process boundaries (spaCy serialises Docs with
+msgpack) is a plain dict on `doc._.record`; the stage objects on the Doc are cleared.
+"""
+from __future__ import annotations
+
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..records import (Article, ArticleRecord, DateExpr, Mention, Organisation, Person, Place,
+                       Quote, Title)
+from ._ext import ensure_extensions, guarded
+
+_WORK = ("blocks", "quote_spans", "org_mentions", "person_mentions", "place_mentions", "titles",
+         "people", "organisations", "places", "quotes", "dates")
+
+
+def article_meta(article: Article) -> dict:
+    return {"id": article.id, "source": article.source, "reader": article.reader,
+            "title": article.title, "url": article.url, "published": article.published,
+            "captions": list(article.captions)}
+
+
+def _mention(m) -> Mention:
+    return Mention(m.start, m.end, m.text)
+
+
+def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
+    """Turn the annotations our stages left on `doc` into the output record."""
+    mentions = doc._.person_mentions or []
+    titles = doc._.titles or []
+    orgs = doc._.organisations or []
+    org_by_gaz = {o.gazetteer_id: o.id for o in orgs if o.gazetteer_id}
+    people = []
+    for c in doc._.people or []:
+        ptitles = []
+        seen = set()
+        for ti in c.title_indices:
+            t = titles[ti]
+            key = t.text.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            ptitles.append(Title(t.text, t.form.role, org_by_gaz.get(t.org_id), t.former))
+        people.append(Person(c.id, c.name, c.gender, list(c.evidence), ptitles,
+                             [_mention(mentions[k]) for k in c.mention_indices]))
+    organisations = []
+    for o in orgs:
+        aliases = list(o.aliases)
+        if o.acronym and o.acronym != o.name and o.acronym not in aliases:
+            aliases.insert(0, o.acronym)
+        organisations.append(Organisation(o.id, o.name, o.acronym, aliases,
+                                          [_mention(m) for m in o.mentions]))
+    places = [Place(p.id, p.name, [_mention(m) for m in p.mentions]) for p in doc._.places or []]
+    quotes = []
+    for n, q in enumerate(doc._.quotes or [], 1):
+        speaker_id = q.speaker_ref
+        quotes.append(Quote(f"q{n}", q.text, q.start, q.end, q.type, speaker_id, q.speaker_name,
+                            q.speaker_kind if q.speaker_name else None, q.cue,
+                            round(float(q.confidence), 2), q.rule, q.evidence))
+    dates = [d if isinstance(d, DateExpr) else DateExpr(**d) for d in (doc._.dates or [])]
+    return ArticleRecord(
+        id=article["id"], body=doc.text, source=article.get("source", ""), url=article.get("url"),
+        title=article.get("title"), published=article.get("published"), language="fr",
+        reader=article.get("reader", "txt"), people=people, organisations=organisations,
+        places=places, quotes=quotes, dates=dates, captions=list(article.get("captions") or []))
+
+
+@guarded
+class RecordBuilder:
+    def __init__(self, keep_annotations: bool = False):
+        ensure_extensions()
+        self.keep = keep_annotations
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc._.article or {"id": doc._.article_id or "text", "published": doc._.published}
+        doc._.record = record_from_doc(doc, meta).to_dict()
+        if not self.keep:
+            for name in _WORK:
+                setattr(doc._, name, None)
+        return doc
+
+
+@Language.factory("onu_record", default_config={"keep_annotations": False})
+def make_record(nlp: Language, name: str, keep_annotations: bool):
+    return RecordBuilder(keep_annotations)

@@ -1,0 +1,237 @@
+"""Segmentation: paragraphs (with their kind), quotation-mark spans, and sentences.
+
+`fr_core_news_md` splits sentences badly on news text (inside names such as "Nations Unies",
+inside quotations), and a speaker cue is usually in the same sentence as its quotation. So this
+component runs before the parser and fixes every token's `is_sent_start` from punctuation rules
+that never break inside a quotation; the parser respects preset boundaries.
+
+Paragraph kinds: `prose`, `title` (first line, headline-like), `heading` (short line without final
+punctuation), `caption` (photo caption starting with a credit such as "UNICEF/Nom Prénom"), and
+`boilerplate` (share buttons, agency credits, timestamps: patterns in models/boilerplate.tsv).
+Captions and boilerplate are not prose: no quotations or people are taken from them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..resources import Resources, fold, load_resources
+from ._ext import ensure_extensions, guarded
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    kind: str  # prose | title | heading | caption | boilerplate
+    credit_end: int = -1  # for captions: end of the credit ("MINUSCA/Leonel Grothe")
+
+
+@dataclass
+class QuoteSpan:
+    """Text between quotation marks: `start`/`end` exclude the marks; `closed` is False when the
+    closing mark was missing and the span was ended at the paragraph end."""
+
+    start: int
+    end: int
+    open_mark: str
+    closed: bool = True
+
+
+_CREDIT = re.compile(
+    r"^(?P<credit>(?:[A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,2})/(?:[A-ZÀ-Ý][\w'\-]+\.?)"
+    r"(?: (?:[A-ZÀ-Ý][\w'\-]+|de|da|van|von|dos|del)){0,3})\s+(?=[A-ZÀ-Ý«\"“])")
+_END_PUNCT = tuple(".!?:;…»\"”)")
+_ABBREV = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "av", "etc", "no",
+           "vol", "p", "art", "cf", "env", "j.-c", "s.e", "gén", "col", "lt", "sgt"}
+_OPEN = {"«": "»", "“": "”", "‹": "›", "„": "“"}
+
+
+def split_blocks(text: str, res: Resources) -> list[Block]:
+    """Lines of the text as blocks, classified. Offsets are into `text`."""
+    blocks: list[Block] = []
+    pos = 0
+    first = True
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lstrip = len(line) - len(line.lstrip())
+        start += lstrip
+        end = start + len(stripped)
+        kind = "prose"
+        credit_end = -1
+        words = stripped.split()
+        m = _CREDIT.match(stripped)
+        if any(p.fullmatch(stripped) for p in res.boilerplate):
+            kind = "boilerplate"
+        elif m and fold(m.group("credit").split("/")[0]) in res.credit_prefixes | {"photo", "un photo", "onu photo", "photo onu"} | _credit_orgs(res):
+            kind = "caption"
+            credit_end = start + m.end("credit")
+        elif len(words) <= 14 and len(stripped) < 120 and not stripped.endswith(_END_PUNCT):
+            kind = "title" if first else "heading"
+        blocks.append(Block(start, end, kind, credit_end))
+        first = False
+    return blocks
+
+
+def _credit_orgs(res: Resources) -> set[str]:
+    return {fold(o.acronym) for o in res.organisations if o.acronym}
+
+
+def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
+    """Quotation-mark spans over the text, paragraph-aware.
+
+    « » and “ ” nest; straight quotes toggle by their context. A « still open at a paragraph end
+    continues when the next paragraph opens with « (French multi-paragraph style); otherwise the
+    span is ended at the paragraph end (unbalanced marks are recovered, never fatal).
+    """
+    spans: list[QuoteSpan] = []
+    prose = [b for b in blocks if b.kind not in ("caption", "boilerplate")]
+    i = 0
+    while i < len(prose):
+        b = prose[i]
+        j = b.start
+        while j < b.end:
+            ch = text[j]
+            opener = None
+            if ch in _OPEN:
+                opener = ch
+            elif ch == '"' and (j == b.start or not text[j - 1].isalnum()) and j + 1 < b.end \
+                    and not text[j + 1].isspace():
+                opener = '"'
+            if opener is None:
+                j += 1
+                continue
+            close_at, end_block = _find_close(text, prose, i, j, opener)
+            if close_at is None:
+                # unbalanced: end at the paragraph end
+                spans.append(QuoteSpan(j + 1, b.end, opener, closed=False))
+                j = b.end
+                continue
+            spans.append(QuoteSpan(j + 1, close_at, opener, closed=True))
+            if end_block != i:
+                i = end_block
+                b = prose[i]
+            j = close_at + 1
+        i += 1
+    trimmed = (_trim(text, s) for s in spans)
+    return [s for s in trimmed if s.end > s.start]
+
+
+def _find_close(text: str, prose: list[Block], bi: int, j: int, opener: str):
+    """Return (offset of closing mark, block index) or (None, bi)."""
+    closer = _OPEN.get(opener, '"')
+    depth = 0
+    k = j + 1
+    b = prose[bi]
+    while True:
+        while k < b.end:
+            ch = text[k]
+            if opener == "«" and ch == "«":
+                depth += 1
+            elif opener == "«" and ch == "»":
+                if depth == 0:
+                    return k, bi
+                depth -= 1
+            elif opener == "“" and ch == "”":
+                return k, bi
+            elif opener == "“" and ch == "“" and (k + 1 >= b.end or not text[k + 1].isalnum()) \
+                    and text[k - 1].isspace():
+                return k, bi  # a wrongly oriented closing mark: ‘près d’un an “’
+            elif opener == '"' and ch == '"':
+                nxt = text[k + 1] if k + 1 < b.end else " "
+                prev = text[k - 1]
+                if not nxt.isalnum() or prev in ".,!?…":
+                    return k, bi
+            elif opener == "‹" and ch == "›":
+                return k, bi
+            k += 1
+        # paragraph ended while open: continue only in French multi-paragraph style
+        if opener in ("«", "“") and bi + 1 < len(prose) and text[prose[bi + 1].start] == opener:
+            bi += 1
+            b = prose[bi]
+            k = b.start + 1
+            continue
+        return None, bi
+
+
+def _trim(text: str, s: QuoteSpan) -> QuoteSpan:
+    a, b = s.start, s.end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return QuoteSpan(a, b, s.open_mark, s.closed)
+
+
+def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> set[int]:
+    """Character offsets where sentences start: block starts, and after . ! ? … followed by a
+    capital, a digit or an opening mark; never inside a quotation."""
+    inside = bytearray(len(text) + 1)
+    for q in quotes:
+        for k in range(q.start, min(q.end, len(text))):
+            inside[k] = 1
+    starts: set[int] = set()
+    for b in blocks:
+        if not inside[b.start] or b.kind in ("caption", "boilerplate"):
+            starts.add(b.start)
+    pattern = re.compile(r"[.!?…]+[»”\"]?\s+(?=[A-ZÀ-Ý0-9«“\"—–-])")
+    for b in blocks:
+        for m in pattern.finditer(text, b.start, b.end):
+            nxt = m.end()
+            if inside[nxt] and inside[m.start()]:
+                continue
+            if inside[nxt] and not inside[m.start()] and text[nxt] not in "«“\"":
+                continue
+            word = re.search(r"([\w.\-]+)$", text[b.start:m.start()])
+            if word and text[m.start()] == "." and (
+                    word.group(1).lower().rstrip(".") in _ABBREV
+                    or re.fullmatch(r"[A-ZÀ-Ý]", word.group(1))):
+                continue
+            starts.add(nxt)
+    return starts
+
+
+@Language.factory("onu_segmenter", default_config={})
+def make_segmenter(nlp: Language, name: str):
+    return Segmenter()
+
+
+@guarded
+class Segmenter:
+    """Sets `doc._.blocks`, `doc._.quote_spans` and every token's sentence start."""
+
+    def __init__(self, resources: Resources | None = None):
+        ensure_extensions()
+        self.res = resources or load_resources()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        blocks = split_blocks(text, self.res)
+        quotes = find_quote_spans(text, blocks)
+        starts = sentence_starts(text, blocks, quotes)
+        doc._.blocks = blocks
+        doc._.quote_spans = quotes
+        for tok in doc:
+            tok.is_sent_start = tok.i == 0 or (not tok.is_space and tok.idx in starts)
+        return doc
+
+
+def block_at(blocks: list[Block], offset: int) -> Block | None:
+    lo, hi = 0, len(blocks) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        b = blocks[mid]
+        if offset < b.start:
+            hi = mid - 1
+        elif offset >= b.end:
+            lo = mid + 1
+        else:
+            return b
+    return None
