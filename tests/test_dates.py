@@ -141,3 +141,9 @@ def test_spacy_component():
     doc = nlp.get_pipe("onu_dates")(doc)
     assert doc._.dates == [DateExpr(text="hier", start=34, end=38, value="2023-05-16", precision="day")]
     assert nlp("Il est arrivé hier.")._.dates[0].value is None  # no publication date
+
+
+@pytest.mark.parametrize("published", ["2021-13", "2021-02-30", "hier", "2021-11-05T10:00", ""])
+def test_unusable_publication_date_is_treated_as_unknown(published):
+    assert pairs("Il est arrivé hier, le 29 mai 2023.", published) == [
+        ("hier", None, None), ("le 29 mai 2023", "2023-05-29", "day")]

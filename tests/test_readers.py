@@ -80,6 +80,8 @@ def test_txt_title_rules(tmp_path):
     assert read_txt(write(tmp_path, "l.txt", f"{long_line}\n\n{PARA1}")).title is None
     assert read_txt(write(tmp_path, "p.txt", f"Une phrase complète.\n{PARA1}")).title is None
     assert read_txt(write(tmp_path, "one.txt", "Un titre seul sans suite")).title is None
+    wrapped = "Le Haut-Commissariat a lancé jeudi un appel de fonds pour\nvenir en aide aux familles."
+    assert read_txt(write(tmp_path, "w.txt", wrapped)).title is None
 
 
 def test_txt_bom_and_crlf(tmp_path):
@@ -189,9 +191,12 @@ def test_html_from_bytes_month_precision_and_htmldate_fallback():
 
 
 def test_html_too_large(tmp_path):
-    p = write(tmp_path, "big.html", (HTML_DIR / "recit_sans_date.html").read_bytes())
-    with pytest.raises(ReadError, match="over the 100 bytes limit"):
-        read_html(p, max_bytes=100)
+    page = (HTML_DIR / "recit_sans_date.html").read_bytes()
+    p = write(tmp_path, "big.html", page)
+    with pytest.raises(ReadError, match=r"page is .* over the 1.0 kB limit; raise with --max-bytes"):
+        read_html(p, max_bytes=100)  # the page may be 10x the text limit, not more
+    with pytest.raises(ReadError, match=r"article text is .* over the 300 bytes limit"):
+        read_html(p, max_bytes=300)
 
 
 # ---------------------------------------------------------------------------------- datasets

@@ -346,6 +346,7 @@ def chromium() -> str:
     return exe
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page, ids", [
     ("index.html", ["article-table", "search", "match-count"]),
     ("dashboard.html", ["summary", "chart-top-people", "chart-top-orgs", "chart-gender-overall",
@@ -366,6 +367,7 @@ def test_pages_load_in_chromium(report, chromium, page, ids):
         assert "<script>alert(1)" not in dom
 
 
+@pytest.mark.slow
 def test_index_search_filters_in_chromium(report, chromium):
     dom = _Dom(dump_dom((report / "index.html").resolve().as_uri() + "?q=bachelet"))
     assert dom.by_id("match-count").text == "1 / 3"
@@ -373,6 +375,7 @@ def test_index_search_filters_in_chromium(report, chromium):
     assert hidden == {"2021-11-01-guterres", "conseil securite"}
 
 
+@pytest.mark.slow
 def test_error_trap_reports_js_errors(tmp_path, chromium):
     """The checker is not vacuous: a page with a broken script reports it."""
     bad = tmp_path / "bad.html"
@@ -382,6 +385,7 @@ def test_error_trap_reports_js_errors(tmp_path, chromium):
     assert console_errors(tmp_path / "missing.html")  # a page that does not load is an error too
 
 
+@pytest.mark.slow
 def test_dashboard_screenshot(report, chromium, tmp_path):
     png = screenshot(report / "dashboard.html", tmp_path / "dashboard.png")
     data = png.read_bytes()

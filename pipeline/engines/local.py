@@ -13,6 +13,7 @@ def run(articles: Iterable[Article], workers: int = 1, batch_size: int = 16) -> 
     """Process articles; one failing article becomes an `Outcome` with `error`, never a crash."""
     nlp = load()
     ensure_extensions()
+    nlp.get_pipe("onu_record").keep = False  # Docs cross process boundaries as msgpack
 
     docs = ((make_doc(nlp, a), a) for a in articles)
     for doc, article in nlp.pipe(docs, as_tuples=True, batch_size=batch_size,

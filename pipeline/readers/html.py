@@ -30,6 +30,7 @@ _SENTENCE_END = re.compile(r"[.!?…»\"”)]\s*$")
 # Page furniture removed before extraction: trafilatura already drops most of it, this makes sure
 # captions and credits never reach the body even on pages that put them outside <figure>.
 _FURNITURE_CLASS = re.compile(r"caption|credit|share|social|related|breadcrumb|newsletter", re.I)
+_HTML_FACTOR = 10
 _META_DATE_KEYS = (
     "article:published_time", "datepublished", "dc.date.issued", "dc.date", "dcterms.date",
     "date", "pubdate", "publishdate", "publication_date", "og:published_time", "sailthru.date",
@@ -123,11 +124,20 @@ def _captions(tree) -> list[str]:
 
 
 def _strip_furniture(tree) -> None:
+    """Drop captions, menus, share bars and related-story boxes. A class-matched element that
+    holds the headline or several paragraphs is a wrapper ("page--with-share-bar"), not
+    furniture, and is kept."""
     for el in tree.xpath("//figcaption|//nav|//aside|//footer|//*[@class]"):
-        if el.tag in ("figcaption", "nav", "aside", "footer") or _FURNITURE_CLASS.search(el.get("class", "")):
-            parent = el.getparent()
-            if parent is not None and el.tag not in ("html", "body"):
-                parent.remove(el)
+        if el.tag in ("html", "body"):
+            continue
+        if el.tag not in ("figcaption", "nav", "aside", "footer"):
+            if not _FURNITURE_CLASS.search(el.get("class", "")):
+                continue
+            if el.xpath(".//h1|.//article|.//main") or len(el.xpath(".//p")) >= 3:
+                continue
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
 
 
 def _paragraphs(body) -> list[str]:
@@ -162,7 +172,10 @@ def read_html(
     article_id: Optional[str] = None,
 ) -> Article:
     """One article from a saved HTML page (a path, or the page's bytes with `source` naming it).
-    Raises `ReadError` when the page is unreadable or holds no article text."""
+    Raises `ReadError` when the page is unreadable or holds no article text.
+
+    `max_bytes` bounds the extracted text, as for the other readers; the page itself may be up
+    to ten times that, since markup, scripts and styles often outweigh the story."""
     if isinstance(page, (bytes, bytearray)):
         data = bytes(page)
         source = source or "html"
@@ -171,13 +184,13 @@ def read_html(
         source = source or str(path)
         try:
             size = path.stat().st_size
-            if size > max_bytes:
-                raise ReadError(source, too_large(size, max_bytes))
+            if size > _HTML_FACTOR * max_bytes:
+                raise ReadError(source, "page is " + too_large(size, _HTML_FACTOR * max_bytes))
             data = path.read_bytes()
         except OSError as err:
             raise ReadError(source, f"cannot read: {err.strerror or err}") from None
-    if len(data) > max_bytes:
-        raise ReadError(source, too_large(len(data), max_bytes))
+    if len(data) > _HTML_FACTOR * max_bytes:
+        raise ReadError(source, "page is " + too_large(len(data), _HTML_FACTOR * max_bytes))
     if not data.strip():
         raise ReadError(source, "empty file")
     article_id = article_id or Path(source).stem or "html"
@@ -211,6 +224,9 @@ def read_html(
     if not _has_article_text(prose):
         raise ReadError(source, "no article text found (menu, index or empty page?)")
     text = "\n\n".join(([title] if title else []) + prose)
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise ReadError(source, "article text is " + too_large(size, max_bytes))
     return Article(
         id=article_id, text=text, source=source, reader="html", title=title, url=url,
         published=published, captions=captions,

@@ -53,10 +53,13 @@ def parse_date_header(text: str, source: str) -> tuple[Optional[str], str]:
 
 def guess_title(text: str) -> Optional[str]:
     """The first line when it reads like a headline: short, not ending like a sentence, and
-    followed by more text on later lines. A lone line is the article, not its title."""
+    followed by more text on later lines. A lone line is the article, not its title; a line
+    whose next line starts in lower case is a hard-wrapped sentence, not a headline."""
     first, sep, rest = text.partition("\n")
     first = first.strip()
     if not sep or not rest.strip() or not first:
+        return None
+    if rest[:1].islower():
         return None
     if len(first) >= _TITLE_MAX or first[-1] in ".,;:…":
         return None

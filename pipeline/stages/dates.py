@@ -63,9 +63,9 @@ _B = r"(?<![\w])"  # left word boundary that also works before "1er" and after a
 _E = r"(?![\w])"
 
 _MONTHS = {
-    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "févr.": 2,
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2,
     "fév": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "juil": 7, "août": 8, "aout": 8, "aoüt": 8, "septembre": 9, "sept": 9, "octobre": 10,
+    "juil": 7, "août": 8, "aout": 8, "septembre": 9, "sept": 9, "octobre": 10,
     "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
 }
 _MONTH_NAMES = [None, "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -158,10 +158,14 @@ def _month_number(name: str) -> int:
 
 
 def _pub_precision(published: Optional[str]) -> int:
-    """0 none, 1 year, 2 month, 3 day."""
-    if not published:
+    """0 none (or not a valid ISO date), 1 year, 2 month, 3 day."""
+    if not published or not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", published):
         return 0
-    return {4: 1, 7: 2, 10: 3}.get(len(published), 0)
+    try:
+        _base(published)
+    except ValueError:
+        return 0
+    return {4: 1, 7: 2, 10: 3}[len(published)]
 
 
 _NEED = {None: 0, "year": 1, "month": 2, "day": 3}
@@ -291,6 +295,8 @@ def find_dates(text: str, published: Optional[str] = None) -> list[DateExpr]:
     out: list[DateExpr] = []
     last_end = -1
     pub_prec = _pub_precision(published)
+    if pub_prec == 0:
+        published = None  # unusable: treat as unknown rather than fail
     for start, end, _prio, kind, m in cands:
         if start < last_end or start == end:
             continue

@@ -70,7 +70,10 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
 
 @guarded
 class RecordBuilder:
-    def __init__(self, keep_annotations: bool = False):
+    """Builds `doc._.record`. With `keep_annotations=False` (what the engines set) the stage
+    objects are dropped so the Doc can be serialised back from a worker process."""
+
+    def __init__(self, keep_annotations: bool = True):
         ensure_extensions()
         self.keep = keep_annotations
 
@@ -83,6 +86,6 @@ class RecordBuilder:
         return doc
 
 
-@Language.factory("onu_record", default_config={"keep_annotations": False})
+@Language.factory("onu_record", default_config={"keep_annotations": True})
 def make_record(nlp: Language, name: str, keep_annotations: bool):
     return RecordBuilder(keep_annotations)

