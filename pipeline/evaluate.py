@@ -115,6 +115,24 @@ def _speaker_right(gold: Optional[str], pred: Optional[str]) -> bool:
     return same_speaker(gold, pred)
 
 
+def _org_forms(doc: "_Doc", name: Optional[str]) -> frozenset:
+    """All the forms of the organisation of `doc` that `name` designates (empty if none)."""
+    key = norm_org(name)
+    for o in doc.orgs:
+        if key and key in o.forms:
+            return o.forms
+    return frozenset()
+
+
+def _same_org(gold_doc: "_Doc", gold: Optional[str], pred_doc: "_Doc", pred: Optional[str]) -> bool:
+    """An organisation speaker named by its acronym on one side and its full name on the other
+    ("ONU" / "Organisation des Nations Unies") is the same entity: compare the forms each side
+    lists for it."""
+    if not gold or not pred:
+        return False
+    return bool(_org_forms(gold_doc, gold) & _org_forms(pred_doc, pred))
+
+
 def norm_org(name: Optional[str]) -> tuple[str, ...]:
     """An organisation form as tokens without a leading article: "l'ONU" -> ("onu",)."""
     toks = tokens(name)
@@ -195,6 +213,9 @@ def adapt(record: Any) -> _Doc:
     orgs = []
     for o in d.get("organisations") or []:
         raw = [o.get("name"), *(o.get("aliases") or []), o.get("acronym")]
+        # "Programme alimentaire mondial (PAM)": the name without the bracket and the acronym in it
+        raw += [part for r in list(raw) if r and "(" in r
+                for part in re.split(r"\s*[()]\s*", r) if part]
         forms = frozenset(f for f in (norm_org(r) for r in raw if r) if f)
         orgs.append(_Org(o.get("name") or "", forms))
     return _Doc(str(d.get("id") or ""), quotes, people, orgs)
@@ -467,7 +488,7 @@ def score_article(pred: Any, gold: Any) -> ArticleScore:
     qs.n_gold, qs.n_pred = len(g.quotes), len(p.quotes)
     for gi, pi in lenient_all:
         gq, pq = g.quotes[gi], p.quotes[pi]
-        right = _speaker_right(gq.speaker, pq.speaker)
+        right = _speaker_right(gq.speaker, pq.speaker) or _same_org(g, gq.speaker, p, pq.speaker)
         score.speaker_total_with_null += 1
         score.speaker_correct_with_null += right
         if norm_name(gq.speaker):

@@ -21,16 +21,23 @@ from spacy.tokens import Doc
 from ..resources import Resources, fold, load_resources
 from ._ext import ensure_extensions, guarded
 from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
+from .people import resolve_gender
 from .segment import block_at
+
+_DEMONYM_SUFFIX = ("ien", "ienne", "ais", "aise", "ain", "aine", "ois", "oise", "in", "ine", "ote")
 
 _SUBJ_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
 
 
 class Speaker:
-    __slots__ = ("kind", "ref", "name", "tok")
+    """A resolved speaker; `pronoun` is the gender of the pronoun or description it was
+    resolved from (gender evidence for the person), None for a name."""
 
-    def __init__(self, kind: str, ref: Optional[str], name: Optional[str], tok: Optional[int] = None):
-        self.kind, self.ref, self.name, self.tok = kind, ref, name, tok
+    __slots__ = ("kind", "ref", "name", "tok", "pronoun")
+
+    def __init__(self, kind: str, ref: Optional[str], name: Optional[str], tok: Optional[int] = None,
+                 pronoun: Optional[str] = None):
+        self.kind, self.ref, self.name, self.tok, self.pronoun = kind, ref, name, tok, pronoun
 
 
 @guarded
@@ -66,9 +73,16 @@ class Attributor:
         for t in doc._.titles or []:
             for i in range(t.tok_start, t.tok_end):
                 self.title_tok[i] = t
-        # person mention positions, for recency
+        # person mention positions, for salience: (token, cluster, is subject)
         self.person_positions = sorted(
-            (self.mentions[k].tok_start, owner[k]) for k in owner)
+            ((self.mentions[k].tok_start, owner[k],
+              int(any(doc[t].dep_ in _SUBJ_DEPS
+                      for t in range(self.mentions[k].tok_start, self.mentions[k].tok_end))))
+             for k in owner), key=lambda x: x[0])
+        self.sent_index = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            for t in range(sent.start, sent.end):
+                self.sent_index[t] = n
         self.people = people
 
     # ---- resolution -------------------------------------------------------------------------
@@ -90,7 +104,13 @@ class Attributor:
             gender, number = PRONOUN_CLITICS[low]
             if number == "plur":
                 return None
-            return self.resolve_pronoun(doc, gender, before, last)
+            sp = self.resolve_pronoun(doc, gender, before, last)
+            if sp is not None:
+                sp.pronoun = gender
+            return sp
+        demonym = _demonym_gender(doc, i)
+        if demonym is not None:
+            return self.resolve_anaphor(doc, demonym, before, last)
         # a noun phrase: look at its appositions and flat children for a name
         tok = doc[i]
         for child in tok.children:
@@ -123,6 +143,12 @@ class Attributor:
                 if c.tokens() and c.tokens()[-1] in htoks:
                     return Speaker("person", c.id, c.name, i)
             return Speaker("person", None, holder.holder, i)
+        # a definite description of a person already in play
+        if title.determiner in ("le", "la", "l'") or title.former:
+            gender = title.form.gender or {"le": "male", "la": "female"}.get(title.determiner or "")
+            if title.org_id is None or any(
+                    doc._.titles[ti].org_id == title.org_id for c in self.people for ti in c.title_indices):
+                return self.resolve_anaphor(doc, gender, title.tok_start, None)
         return None
 
     def role_holder(self, role: str, org_id: Optional[str], published: Optional[str]):
@@ -143,32 +169,50 @@ class Attributor:
             candidates.append(h)
         return candidates[0] if len(candidates) == 1 else None
 
-    def resolve_pronoun(self, doc: Doc, gender: str, before: int, last: Optional[Speaker]) -> Optional[Speaker]:
-        """Most salient earlier person of matching gender: the previous speaker if compatible,
-        else the most recent mentioned person whose gender is compatible."""
-        def ok(c) -> bool:
-            return c.gender in (None, gender)
+    def resolve_pronoun(self, doc: Doc, gender: Optional[str], before: int,
+                        last: Optional[Speaker]) -> Optional[Speaker]:
+        """The most salient earlier person compatible with the pronoun's gender.
 
-        if last is not None and last.kind == "person" and last.ref is not None:
-            c = next((p for p in self.people if p.id == last.ref), None)
-            if c is not None and c.gender == gender:
-                return Speaker("person", c.id, c.name, None)
-        best = None
-        for pos, c in self.person_positions:
+        Salience counts what makes a person the topic of the passage, not mere proximity: how
+        often they were mentioned, how often as a subject, whether they spoke last, and whether
+        they were named in the last sentences. A person of unknown gender stays a candidate but
+        loses to one whose gender the text has already shown.
+        """
+        sent_now = self.sent_index[min(before, len(doc) - 1)] if len(doc) else 0
+        stats: dict[str, list] = {}
+        for pos, c, subj in self.person_positions:
             if pos >= before:
                 break
-            if ok(c):
-                best = c
-        if best is None and last is not None and last.kind == "person":
-            c = next((p for p in self.people if p.id == last.ref), None)
-            if c is not None and ok(c):
-                best = c
-        if best is None:
+            if gender and c.gender not in (None, gender):
+                continue
+            st = stats.setdefault(c.id, [c, 0, 0, -1])
+            st[1] += 1
+            st[2] += subj
+            st[3] = pos
+        if not stats:
             # excerpt that starts mid-article: the first compatible person named after
-            best = next((c for pos, c in self.person_positions if pos >= before and ok(c)), None)
-        if best is None:
+            for pos, c, _ in self.person_positions:
+                if pos >= before and (not gender or c.gender in (None, gender)):
+                    return Speaker("person", c.id, c.name, None)
             return None
+        best, best_score = None, None
+        for cid, (c, n, subj, lastpos) in stats.items():
+            score = n + 2 * subj
+            if last is not None and last.ref == cid:
+                score += 4
+            gap = sent_now - self.sent_index[lastpos]
+            score += 3 if gap <= 1 else 1 if gap <= 3 else 0
+            if gender and c.gender == gender:
+                score += 2
+            key = (score, lastpos)
+            if best_score is None or key > best_score:
+                best, best_score = c, key
         return Speaker("person", best.id, best.name, None)
+
+    def resolve_anaphor(self, doc: Doc, gender: Optional[str], before: int, last) -> Optional[Speaker]:
+        """A definite description that names nobody ("la Haut-commissaire", "l'ancienne cheffe
+        d'Etat", "le Jordanien") refers back like a pronoun, when a person is in play."""
+        return self.resolve_pronoun(doc, gender, before, last)
 
     def subject_of(self, doc: Doc, verb_i: int, last: Optional[Speaker]) -> Optional[Speaker]:
         verb = doc[verb_i]
@@ -220,6 +264,7 @@ class Attributor:
         blocks = doc._.blocks or []
         last: Optional[Speaker] = None
         last_block_idx = -10
+        pending: list[QuoteCandidate] = []
         for q in quotes:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is None:
@@ -229,21 +274,29 @@ class Attributor:
             bidx = blocks.index(block) if block in blocks else -1
             sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
             if sp is None and q.type == "direct" and q.cue is None and last is not None and \
-                    0 <= bidx - last_block_idx <= 1:
+                    0 <= bidx - last_block_idx <= 1 and (block is None or block.kind == "prose"):
                 sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
+            if sp is None and block is not None and block.kind in ("title", "heading"):
+                pending.append(q)  # a quoted headline or intertitle: said by the next speaker
+            elif sp is not None and pending and rule != "continuation":
+                for h in pending:
+                    h.speaker_kind, h.speaker_ref, h.speaker_name = sp.kind, sp.ref, sp.name
+                    h.rule, h.confidence, h.evidence = "heading-next-speaker", 0.6, f"next quotation: {rule}"
+                pending = []
             if sp is not None:
                 q.speaker_kind, q.speaker_ref, q.speaker_name = sp.kind, sp.ref, sp.name
                 last = sp
                 last_block_idx = bidx
-                # pronoun gender evidence for a person named nowhere else nearby
-                if rule and "pronoun" in rule and sp.kind == "person" and sp.ref:
+                # a pronoun resolved to a person of unknown gender is evidence of it
+                if sp.pronoun and sp.kind == "person" and sp.ref:
                     c = next((p for p in self.people if p.id == sp.ref), None)
                     if c is not None and c.gender is None:
-                        g = "female" if "elle" in (evidence or "") else "male"
-                        c.add_evidence(g, f"pronoun '{evidence}'")
-                        from .people import resolve_gender
+                        c.add_evidence(sp.pronoun, f"pronoun in '{evidence}'")
                         c.gender = resolve_gender(c.evidence)
-            q.rule, q.confidence, q.evidence = rule or "none", conf, evidence
+            if q not in pending:
+                q.rule, q.confidence, q.evidence = rule or "none", conf, evidence
+        for h in pending:
+            h.rule, h.confidence, h.evidence = "none", 0.3, None
         return doc
 
     def _attribute(self, doc: Doc, q: QuoteCandidate, span, sent, last):
@@ -302,7 +355,8 @@ class Attributor:
         for t in sent:
             if span.start <= t.i < span.end:
                 continue
-            if t.lower_ in ("selon",) or (t.lower_ == "d'" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "après"):
+            pour = t.lower_ == "pour" and t.i == sent.start and t.i + 1 in self.person_tok
+            if pour or t.lower_ in ("selon",) or (t.lower_ == "d'" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "après"):
                 q.cue = "selon"
                 sp = self._first_entity(doc, t.i + 1, min(sent.end, t.i + 8), last)
                 if sp is not None:
@@ -354,6 +408,22 @@ class Attributor:
                     return self.resolve_pronoun(doc, "female", a, last)
                 return self.resolve_token(doc, i, a, last)
         return None
+
+
+def _demonym_gender(doc: Doc, i: int) -> Optional[str]:
+    """'le Jordanien', 'l'Equatorienne': a capitalised nationality noun after a definite article
+    refers to a person; its gender comes from the article or the ending."""
+    tok = doc[i]
+    if i == 0 or not tok.text[:1].isupper() or not tok.lower_.endswith(_DEMONYM_SUFFIX):
+        return None
+    det = doc[i - 1].lower_
+    if det == "le":
+        return "male"
+    if det == "la":
+        return "female"
+    if det in ("l'", "l’"):
+        return "female" if tok.lower_.endswith(("ienne", "aise", "aine", "oise", "ine")) else "male"
+    return None
 
 
 @Language.factory("onu_attribution", default_config={})

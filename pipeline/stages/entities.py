@@ -195,6 +195,12 @@ class EntityRecognizer:
             return None
         if len(toks) == 1 and (key in self.res.titles or key in self.res.title_heads):
             return None
+        if len(toks) == 1 and honorific is None:
+            before = doc[toks[0].i - 1].lower_ if toks[0].i > 0 else ""
+            if before in ("le", "la", "l'", "l’", "les"):
+                return None  # "l'Italien", "la Chilienne": a description, not a name
+            if toks[0].is_sent_start and toks[0].pos_ != "PROPN":
+                return None  # a capitalised common word opening a sentence ("Consciente")
         if any(ch.isdigit() for ch in text):
             return None
         return EntMention(span.start_char, span.end_char, span.start, span.end, text, "person",

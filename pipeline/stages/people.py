@@ -39,6 +39,29 @@ def _name_tokens(text: str) -> list[str]:
     return fold(text).replace("-", " ").split()
 
 
+def _participle_gender(doc: Doc, m) -> Optional[tuple[str, str]]:
+    """A person subject of a past participle with the auxiliary "être" ("X s'est félicitée",
+    "X est arrivée"): French agreement marks the subject's gender. Participles with "avoir" do not
+    agree with the subject, so they are not evidence."""
+    head = doc[m.tok_start].head
+    if doc[m.tok_start].dep_ not in ("nsubj", "nsubj:pass") or head.i <= m.tok_start:
+        return None
+    if head.pos_ not in ("VERB", "ADJ") or head.morph.get("VerbForm") != ["Part"]:
+        return None
+    if not any(c.lemma_ == "être" and c.dep_.startswith("aux") for c in head.children):
+        return None
+    g = head.morph.get("Gender")
+    number = head.morph.get("Number")
+    if number != ["Sing"] or not g:
+        return None
+    word = head.text.lower()
+    if g == ["Fem"] and word.endswith("e"):
+        return "female", head.text
+    if g == ["Masc"] and not word.endswith("e"):
+        return "male", head.text
+    return None
+
+
 def resolve_gender(evidence: list[str]) -> Optional[str]:
     """Majority of the evidence; a tie gives null (no guess)."""
     m = sum(1 for e in evidence if e.startswith("male"))
@@ -84,6 +107,13 @@ class PeopleClusterer:
                 g, _ = self.res.honorifics.get(m.honorific, (None, True))
                 if g and m.honorific not in ("MM.", "Mmes"):
                     target.add_evidence(g, f"honorific '{m.honorific}'")
+                elif g is None and m.tok_start >= 2 and doc[m.tok_start - 2].lower_ in ("le", "la"):
+                    det = doc[m.tok_start - 2].lower_
+                    target.add_evidence("female" if det == "la" else "male",
+                                        f"determiner '{det} {m.honorific}'")
+            agreement = _participle_gender(doc, m)
+            if agreement:
+                target.add_evidence(agreement[0], f"agreement '{agreement[1]}'")
         for ti, t in enumerate(doc._.titles or []):
             if t.person_index is None or t.person_index not in owner:
                 continue

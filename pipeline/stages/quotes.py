@@ -91,7 +91,7 @@ class QuoteFinder:
     # ---- direct -----------------------------------------------------------------------------
     def _is_quotation(self, doc: Doc, span: Span, qs) -> bool:
         words = [t for t in span if t.is_alpha or t.like_num]
-        if not words:
+        if not words or (len(words) == 1 and len(words[0].text) < 2):
             return False
         before = doc[span.start - 2] if span.start >= 2 else None  # token before the mark
         if before is not None and fold(before.text) in self.res.naming_cues and len(words) <= 12:
