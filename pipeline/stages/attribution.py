@@ -24,7 +24,7 @@ from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
 from .people import resolve_gender
 from .segment import block_at
 
-_DEMONYM_SUFFIX = ("ien", "ienne", "ais", "aise", "ain", "aine", "ois", "oise", "in", "ine", "ote")
+_DEMONYM_SUFFIX = ("ien", "ienne", "ais", "aise", "ois", "oise", "éen", "éenne")
 
 _SUBJ_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
 
@@ -91,6 +91,9 @@ class Attributor:
         if i in self.person_tok:
             c = self.person_tok[i]
             return Speaker("person", c.id, c.name, i)
+        demonym = _demonym_gender(doc, i)
+        if demonym is not None:
+            return self.resolve_anaphor(doc, demonym, before, last)
         if i in self.title_tok:
             return self.resolve_title(doc, self.title_tok[i], i)
         if i in self.org_tok:
@@ -108,9 +111,6 @@ class Attributor:
             if sp is not None:
                 sp.pronoun = gender
             return sp
-        demonym = _demonym_gender(doc, i)
-        if demonym is not None:
-            return self.resolve_anaphor(doc, demonym, before, last)
         # a noun phrase: look at its appositions and flat children for a name
         tok = doc[i]
         for child in tok.children:
@@ -134,27 +134,33 @@ class Attributor:
                         best = c
         if best is not None:
             return Speaker("person", best.id, best.name, i)
-        # the holder of the post at the publication date
-        holder = self.role_holder(role, title.org_id, doc._.published)
-        if holder is not None:
-            # if the holder is a person of the article (by surname), use that cluster
-            htoks = fold(holder.holder).split()
+        # a holder of the post (role timeline) who is named in the article: any date will do
+        for h in self.holders(role, title.org_id, None):
+            htoks = fold(h.holder).replace("-", " ").split()
             for c in self.people:
                 if c.tokens() and c.tokens()[-1] in htoks:
                     return Speaker("person", c.id, c.name, i)
-            return Speaker("person", None, holder.holder, i)
+        # the holder of the post at the publication date
+        dated = self.holders(role, title.org_id, doc._.published) if doc._.published else []
+        if len(dated) == 1:
+            return Speaker("person", None, dated[0].holder, i)
         # a definite description of a person already in play
         if title.determiner in ("le", "la", "l'") or title.former:
-            gender = title.form.gender or {"le": "male", "la": "female"}.get(title.determiner or "")
-            if title.org_id is None or any(
-                    doc._.titles[ti].org_id == title.org_id for c in self.people for ti in c.title_indices):
-                return self.resolve_anaphor(doc, gender, title.tok_start, None)
+            gender = title.form.gender or {"la": "female"}.get(title.determiner or "")
+            same_org = title.org_id is None or any(
+                doc._.titles[ti].org_id == title.org_id for c in self.people for ti in c.title_indices)
+            sp = self.resolve_anaphor(doc, gender, title.tok_start, None)
+            if sp is not None and (same_org or (gender and self._gender_of(sp) == gender)):
+                return sp
         return None
 
-    def role_holder(self, role: str, org_id: Optional[str], published: Optional[str]):
-        if not published:
-            return None
-        candidates = []
+    def _gender_of(self, sp: Speaker) -> Optional[str]:
+        c = next((p for p in self.people if p.id == sp.ref), None)
+        return c.gender if c is not None else None
+
+    def holders(self, role: str, org_id: Optional[str], published: Optional[str]) -> list:
+        """Holders of a post from the role timeline; with `published`, those in post then."""
+        out = []
         for h in self.res.role_holders:
             if h.role != role and role not in h.aliases:
                 continue
@@ -162,12 +168,13 @@ class Attributor:
                 continue
             if not org_id and h.organisation_id not in ("onu", ""):
                 continue  # "le Secrétaire général" alone is the UN's
-            if h.start and h.start[: len(published)] > published:
-                continue
-            if h.end and h.end[: len(published)] < published:
-                continue
-            candidates.append(h)
-        return candidates[0] if len(candidates) == 1 else None
+            if published:
+                if h.start and h.start[: len(published)] > published:
+                    continue
+                if h.end and h.end[: len(published)] < published:
+                    continue
+            out.append(h)
+        return out
 
     def resolve_pronoun(self, doc: Doc, gender: Optional[str], before: int,
                         last: Optional[Speaker]) -> Optional[Speaker]:
@@ -379,8 +386,10 @@ class Attributor:
         k = span.start - 2  # token before the opening mark
         if k >= sent.start and doc[k].text == ":":
             sp = None
-            for m in range(sent.start, k):
-                if m in self.person_tok or m in self.title_tok or m in self.org_tok or doc[m].lower_ in ("il", "elle"):
+            before_colon = sorted(range(sent.start, k), key=lambda m: doc[m].dep_ not in _SUBJ_DEPS)
+            for m in before_colon:
+                if m in self.person_tok or m in self.title_tok or m in self.org_tok or \
+                        doc[m].lower_ in ("il", "elle") or _demonym_gender(doc, m):
                     sp = self.resolve_token(doc, m, m, last)
                     if sp is not None:
                         break
@@ -422,7 +431,7 @@ def _demonym_gender(doc: Doc, i: int) -> Optional[str]:
     if det == "la":
         return "female"
     if det in ("l'", "l’"):
-        return "female" if tok.lower_.endswith(("ienne", "aise", "aine", "oise", "ine")) else "male"
+        return "female" if tok.lower_.endswith(("ienne", "aise", "oise", "éenne")) else "male"
     return None
 
 

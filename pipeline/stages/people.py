@@ -35,6 +35,15 @@ class PersonCluster:
             self.evidence.append(f"{gender}: {why}")
 
 
+def _same_full_name(a: list[str], b: list[str]) -> bool:
+    """"Maria I. Salvador" = "Maria Isabel Salvador": same surname, same first name, and the
+    middle parts equal or one an initial of the other."""
+    if len(a) != len(b) or len(a) < 2 or a[-1] != b[-1] or a[0] != b[0]:
+        return False
+    return all(x == y or (x.rstrip(".") and y.startswith(x.rstrip("."))) or
+               (y.rstrip(".") and x.startswith(y.rstrip("."))) for x, y in zip(a[1:-1], b[1:-1]))
+
+
 def _name_tokens(text: str) -> list[str]:
     return fold(text).replace("-", " ").split()
 
@@ -62,10 +71,18 @@ def _participle_gender(doc: Doc, m) -> Optional[tuple[str, str]]:
     return None
 
 
+_WEIGHTS = {"honorific": 3, "title": 2, "agreement": 2, "determiner": 1, "pronoun": 1}
+
+
+def _weight(evidence: str) -> int:
+    kind = evidence.split(": ", 1)[-1].split(" ", 1)[0]
+    return _WEIGHTS.get(kind, 1)
+
+
 def resolve_gender(evidence: list[str]) -> Optional[str]:
-    """Majority of the evidence; a tie gives null (no guess)."""
-    m = sum(1 for e in evidence if e.startswith("male"))
-    f = sum(1 for e in evidence if e.startswith("female"))
+    """Weighted evidence (an honorific outweighs a pronoun); a tie gives null (no guess)."""
+    m = sum(_weight(e) for e in evidence if e.startswith("male"))
+    f = sum(_weight(e) for e in evidence if e.startswith("female"))
     if m > f:
         return "male"
     if f > m:
@@ -91,6 +108,7 @@ class PeopleClusterer:
             for c in reversed(clusters):  # most recent first
                 ct = c.tokens()
                 if toks == ct or (len(toks) < len(ct) and toks[-len(ct):] == ct[-len(toks):]) or \
+                        _same_full_name(toks, ct) or \
                         (len(toks) == 1 and toks[0] in ct) or \
                         (len(toks) > len(ct) and toks[-len(ct):] == ct) or \
                         (len(ct) == 1 and ct[0] in toks and len(toks) > 1):
@@ -107,10 +125,9 @@ class PeopleClusterer:
                 g, _ = self.res.honorifics.get(m.honorific, (None, True))
                 if g and m.honorific not in ("MM.", "Mmes"):
                     target.add_evidence(g, f"honorific '{m.honorific}'")
-                elif g is None and m.tok_start >= 2 and doc[m.tok_start - 2].lower_ in ("le", "la"):
-                    det = doc[m.tok_start - 2].lower_
-                    target.add_evidence("female" if det == "la" else "male",
-                                        f"determiner '{det} {m.honorific}'")
+                elif g is None and m.tok_start >= 2 and doc[m.tok_start - 2].lower_ == "la":
+                    # "la Dr Moeti" marks a woman; "le Dr" is used for women too, so it is no evidence
+                    target.add_evidence("female", f"determiner 'la {m.honorific}'")
             agreement = _participle_gender(doc, m)
             if agreement:
                 target.add_evidence(agreement[0], f"agreement '{agreement[1]}'")
@@ -121,8 +138,6 @@ class PeopleClusterer:
             c.title_indices.append(ti)
             if t.form.gender:
                 c.add_evidence(t.form.gender, f"title '{t.text}'")
-            elif t.determiner in ("le", "du", "au"):
-                c.add_evidence("male", f"determiner '{t.determiner} {t.text}'")
             elif t.determiner == "la":
                 c.add_evidence("female", f"determiner 'la {t.text}'")
         for c in clusters:

@@ -273,8 +273,8 @@ class QuoteFinder:
         speech verb introduced by a comma."""
         for i in range(start + 2, end_tok - 1):
             t = doc[i]
-            if t.text == "," and is_speech_verb(doc[i + 1], self.res) and doc[i + 1].morph.get("VerbForm") == ["Part"]:
-                return i
+            if t.text == "," and is_speech_verb(doc[i + 1], self.res) and doc[i + 1].pos_ == "VERB":
+                return i  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts
         return end_tok
 
 
