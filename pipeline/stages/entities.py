@@ -182,7 +182,11 @@ class EntityRecognizer:
         if honorific is None and ent.start > 0 and doc[ent.start - 1].text in self.honorifics:
             honorific = doc[ent.start - 1].text
         # leading title words ("Secrétaire général Guterres") are not part of the name
+        stripped_title = False
         while toks and (fold(toks[0].text) in self.res.title_heads or toks[0].is_lower):
+            stripped_title = stripped_title or fold(toks[0].text) in self.res.title_heads
+            if stripped_title and toks[0].lower_ in ("du", "de", "des", "d'"):
+                return None  # "Président du Ghana": the rest is the title's complement
             toks = toks[1:]
         while toks and not toks[-1].text[:1].isalnum():
             toks = toks[:-1]

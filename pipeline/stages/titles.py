@@ -45,6 +45,8 @@ class TitleFinder:
     def __init__(self, resources: Resources | None = None):
         ensure_extensions()
         self.res = resources or load_resources()
+        # words of title forms ("exécutive", "adjoint") may be tagged as verbs: not a clause break
+        self.title_words = frozenset(w for form in self.res.titles for w in form.split(" "))
 
     def match_form(self, doc: Doc, i: int) -> tuple[Optional[TitleForm], int]:
         """Longest title form starting at token i -> (form, end token)."""
@@ -107,7 +109,8 @@ class TitleFinder:
                 break
             if tok.text == "," and stop_comma:
                 break
-            if tok.pos_ in ("VERB", "AUX") and not (tok.morph.get("VerbForm") == ["Part"] and tok.dep_ == "amod"):
+            if tok.pos_ in ("VERB", "AUX") and fold(tok.text) not in self.title_words and \
+                    not (tok.morph.get("VerbForm") == ["Part"] and tok.dep_ == "amod"):
                 break
             j += 1
         while j > end and doc[j - 1].pos_ in ("ADP", "DET", "CCONJ", "PUNCT"):
@@ -155,7 +158,8 @@ class TitleFinder:
         sent_start = doc[m.tok_start].sent.start
         while j >= max(sent_start, end - 30):
             tok = doc[j]
-            if j in person_at or tok.text in ("»", "«", ";", ":", "(", ")") or tok.pos_ in ("VERB", "AUX"):
+            if j in person_at or tok.text in ("»", "«", ";", ":", "(", ")") or (
+                    tok.pos_ in ("VERB", "AUX") and fold(tok.text) not in self.title_words):
                 break
             form, fend = self.match_form(doc, j)
             if form is not None:
