@@ -148,11 +148,23 @@ class Attributor:
         if title.determiner in ("le", "la", "l'") or title.former:
             gender = title.form.gender or {"la": "female"}.get(title.determiner or "")
             same_org = title.org_id is None or any(
-                doc._.titles[ti].org_id == title.org_id for c in self.people for ti in c.title_indices)
+                self._within(doc._.titles[ti].org_id, title.org_id)
+                for c in self.people for ti in c.title_indices)
             sp = self.resolve_anaphor(doc, gender, title.tok_start, None)
             if sp is not None and (same_org or (gender and self._gender_of(sp) == gender)):
                 return sp
         return None
+
+    def _within(self, org_id: Optional[str], ancestor: str) -> bool:
+        """True when `org_id` is `ancestor` or part of it (MONUSCO is part of the UN)."""
+        seen = 0
+        while org_id and seen < 5:
+            if org_id == ancestor:
+                return True
+            entry = self.res.org_by_id.get(org_id)
+            org_id = entry.parent if entry else None
+            seen += 1
+        return False
 
     def _gender_of(self, sp: Speaker) -> Optional[str]:
         c = next((p for p in self.people if p.id == sp.ref), None)
@@ -362,10 +374,15 @@ class Attributor:
         for t in sent:
             if span.start <= t.i < span.end:
                 continue
-            pour = t.lower_ == "pour" and t.i == sent.start and t.i + 1 in self.person_tok
+            pour = t.lower_ == "pour" and (
+                (t.i == sent.start and _named_after(doc, t.i + 1, self)) or
+                (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "qui" and t.i > sent.start))
             if pour or t.lower_ in ("selon",) or (t.lower_ == "d'" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "après"):
                 q.cue = "selon"
-                sp = self._first_entity(doc, t.i + 1, min(sent.end, t.i + 8), last)
+                if pour and doc[t.i + 1].lower_ == "qui":  # "X, pour qui « … »": X said it
+                    sp = self._last_entity(doc, max(sent.start, t.i - 8), t.i, last)
+                else:
+                    sp = self._first_entity(doc, t.i + 1, min(sent.end, t.i + 8), last)
                 if sp is not None:
                     return sp, "selon", 0.85, doc[t.i: t.i + 4].text
         # 3. a speech verb before the quotation in its sentence
@@ -405,6 +422,12 @@ class Attributor:
                 break
         return None, None, 0.3, None
 
+    def _last_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
+        for i in range(b - 1, a - 1, -1):
+            if i in self.person_tok or i in self.org_tok or i in self.place_tok:
+                return self.resolve_token(doc, i, i, last)
+        return None
+
     def _first_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
         for i in range(a, min(b, len(doc))):
             if doc[i].text in (",", ".", "«", "»"):
@@ -417,6 +440,13 @@ class Attributor:
                     return self.resolve_pronoun(doc, "female", a, last)
                 return self.resolve_token(doc, i, a, last)
         return None
+
+
+def _named_after(doc: Doc, i: int, att: "Attributor") -> bool:
+    """A person, organisation or place right after "Pour" ("Pour la France, …")."""
+    if i < len(doc) and doc[i].lower_ in ("la", "le", "l'", "les"):
+        i += 1
+    return i in att.person_tok or i in att.org_tok or i in att.place_tok
 
 
 def _demonym_gender(doc: Doc, i: int) -> Optional[str]:

@@ -198,7 +198,11 @@ class QuoteFinder:
                 continue
             low = tok.lower_
             is_selon = low in _SELON or (low == "d'" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "après")
-            is_pour = low == "pour" and tok.i == sent.start and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PER"
+            nxt = tok.i + 1
+            if nxt < len(doc) and doc[nxt].lower_ in ("la", "le", "l'", "les"):
+                nxt += 1
+            is_pour = low == "pour" and tok.i == sent.start and nxt < len(doc) and \
+                doc[nxt].ent_type_ in ("PER", "LOC", "ORG")
             if not (is_selon or is_pour):
                 continue
             x_start = tok.i + (2 if low == "d'" else 1)
