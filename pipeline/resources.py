@@ -118,7 +118,33 @@ class Resources:
     credit_prefixes: frozenset[str]
     boilerplate: list[re.Pattern]
     naming_cues: frozenset[str] = frozenset()
+    participles: dict[str, str] = field(default_factory=dict)  # "résumé" -> "résumer"
     org_by_id: dict[str, OrgEntry] = field(default_factory=dict)
+
+
+def past_participles(lemma: str) -> list[str]:
+    """Regular French past participles of a verb, all four agreements ("déclaré", "déclarée"…).
+
+    Used where the tagger misreads an incise participle as a noun ("a-t-il résumé")."""
+    if lemma.endswith("er"):
+        base = lemma[:-2] + "é"
+    elif lemma.endswith("ttre"):
+        base = lemma[:-4] + "is"  # admettre -> admis
+    elif lemma.endswith("aître"):
+        base = lemma[:-5] + "u"  # reconnaître -> reconnu
+    elif lemma.endswith("dre"):
+        base = lemma[:-3] + "du"  # répondre -> répondu
+    elif lemma.endswith("clure"):
+        base = lemma[:-2]  # conclure -> conclu
+    elif lemma.endswith("ire"):
+        base = lemma[:-2] + "t"  # dire, écrire -> dit, écrit
+    elif lemma.endswith("ir"):
+        base = lemma[:-1]  # avertir -> averti
+    else:
+        return []
+    if base.endswith(("s", "x")):
+        return [base, base + "e", base + "es"]
+    return [base, base + "e", base + "s", base + "es"]
 
 
 def _flag(v: str) -> bool:
@@ -171,4 +197,5 @@ def load_resources(path: Optional[str] = None) -> Resources:
     res = Resources(verbs, titles, heads, max_words, honor, orgs, holders, not_people, credits,
                     boiler, naming)
     res.org_by_id = {o.id: o for o in orgs}
+    res.participles = {form: lemma for lemma in verbs for form in past_participles(lemma)}
     return res

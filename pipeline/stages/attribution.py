@@ -79,6 +79,7 @@ class Attributor:
               int(any(doc[t].dep_ in _SUBJ_DEPS
                       for t in range(self.mentions[k].tok_start, self.mentions[k].tok_end))))
              for k in owner), key=lambda x: x[0])
+        self.last_subject: dict[str, int] = {}
         self.sent_index = [0] * len(doc)
         for n, sent in enumerate(doc.sents):
             for t in range(sent.start, sent.end):
@@ -105,6 +106,9 @@ class Attributor:
         low = doc[i].lower_
         if low in PRONOUN_CLITICS:
             gender, number = PRONOUN_CLITICS[low]
+            topic = self._topic(doc, i)
+            if topic is not None:
+                return topic
             if number == "plur":
                 return None
             sp = self.resolve_pronoun(doc, gender, before, last)
@@ -199,9 +203,12 @@ class Attributor:
         """
         sent_now = self.sent_index[min(before, len(doc) - 1)] if len(doc) else 0
         stats: dict[str, list] = {}
+        self.last_subject = {}
         for pos, c, subj in self.person_positions:
             if pos >= before:
                 break
+            if subj:
+                self.last_subject[c.id] = pos
             if gender and c.gender not in (None, gender):
                 continue
             st = stats.setdefault(c.id, [c, 0, 0, -1])
@@ -218,9 +225,12 @@ class Attributor:
         for cid, (c, n, subj, lastpos) in stats.items():
             score = n + 2 * subj
             if last is not None and last.ref == cid:
-                score += 4
+                score += 3
             gap = sent_now - self.sent_index[lastpos]
             score += 3 if gap <= 1 else 1 if gap <= 3 else 0
+            if gap <= 1 and self.last_subject.get(cid, -1) >= 0 and \
+                    sent_now - self.sent_index[self.last_subject[cid]] <= 1:
+                score += 4  # the subject of this or the previous sentence
             if gender and c.gender == gender:
                 score += 2
             key = (score, lastpos)
@@ -322,7 +332,7 @@ class Attributor:
         text = doc.text
         # explicit subject token (selon X, incise clitic inside the marks)
         if q.cue_tok is not None and q.cue is None:
-            q.cue = verb_lemma(doc[q.cue_tok])
+            q.cue = verb_lemma(doc[q.cue_tok], self.res)
         if q.subject_tok is not None:
             sp = self.resolve_token(doc, q.subject_tok, span.start, last)
             if sp is None and q.cue == "selon":
@@ -355,14 +365,14 @@ class Attributor:
         verb_i = None
         while j < min(sent.end, i + 4):
             t = doc[j]
-            if is_speech_verb(t, self.res) and t.pos_ == "VERB":
+            if is_speech_verb(t, self.res):
                 verb_i = j
                 break
             if t.pos_ not in ("AUX", "PRON", "ADV") and t.text != "-t":
                 break
             j += 1
         if verb_i is not None:
-            q.cue = verb_lemma(doc[verb_i])
+            q.cue = verb_lemma(doc[verb_i], self.res)
             sp = self.after_verb(doc, verb_i, sent.end, last)
             if sp is None:
                 sp = self.subject_of(doc, verb_i, last)
@@ -389,7 +399,7 @@ class Attributor:
         for k in range(span.start - 1, sent.start - 1, -1):
             t = doc[k]
             if is_speech_verb(t, self.res):
-                q.cue = verb_lemma(t)
+                q.cue = verb_lemma(t, self.res)
                 sp = self.subject_of(doc, k, last) or self.nearest_before(doc, sent.start, k, last)
                 if sp is None and t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"]:
                     sp = last
@@ -417,10 +427,22 @@ class Attributor:
             if is_speech_verb(t, self.res) and t.pos_ == "VERB":
                 sp = self.subject_of(doc, t.i, last) or self.after_verb(doc, t.i, sent.end, last)
                 if sp is not None:
-                    q.cue = verb_lemma(t)
+                    q.cue = verb_lemma(t, self.res)
                     return sp, "verb-after", 0.7, t.text
                 break
         return None, None, 0.3, None
+
+    def _topic(self, doc: Doc, i: int) -> Optional[Speaker]:
+        """"Quant à la Mauritanie, elle a demandé …": the pronoun takes up the topic."""
+        sent = doc[i].sent
+        s = sent.start
+        if s + 2 < i and doc[s].lower_ == "quant" and doc[s + 1].lower_ in ("à", "au", "aux"):
+            comma = next((t.i for t in doc[s + 2:i] if t.text == ","), None)
+            if comma is not None and comma < i:
+                for k in range(s + 2, comma):
+                    if k in self.person_tok or k in self.org_tok or k in self.place_tok:
+                        return self.resolve_token(doc, k, k, None)
+        return None
 
     def _last_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
         for i in range(b - 1, a - 1, -1):

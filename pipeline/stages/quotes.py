@@ -26,6 +26,8 @@ PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils":
                    "ils": ("male", "plur"), "elles": ("female", "plur"), "-t-il": ("male", "sing"),
                    "-t-elle": ("female", "sing")}
 _SELON = {"selon", "d'après", "d’après"}
+# clitics between a verb and its infinitive complement: "affirme se sentir", "dit n'en avoir"
+_CLITICS_BEFORE_INF = {"ne", "n'", "se", "s'", "en", "y", "le", "la", "les", "l'", "lui", "leur"}
 
 
 @dataclass
@@ -49,13 +51,25 @@ class QuoteCandidate:
     extra: dict = field(default_factory=dict)
 
 
+_CLITICS_BEFORE_PARTICIPLE = {"a", "avait", "ont", "avaient", "aurait", "-il", "-elle", "-ils",
+                              "-elles", "-t", "est", "s'est", "sont"}
+
+
+def verb_lemma(tok, res: Optional[Resources] = None) -> str:
+    """The verb's infinitive; a participle the tagger read as a noun after an auxiliary
+    ("a-t-il résumé") is looked up among the speech verbs' participles."""
+    lemma = tok.lemma_.lower().removeprefix("se ")
+    res = res or load_resources()
+    if lemma not in res.speech_verbs and tok.i > 0 and \
+            tok.doc[tok.i - 1].lower_ in _CLITICS_BEFORE_PARTICIPLE:
+        return res.participles.get(tok.lower_, lemma)
+    return lemma
+
+
 def is_speech_verb(tok, res: Resources) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in res.speech_verbs or (
-        tok.pos_ == "VERB" and tok.lemma_.lower().removeprefix("se ") in res.speech_verbs)
-
-
-def verb_lemma(tok) -> str:
-    return tok.lemma_.lower()
+    if tok.pos_ in ("VERB", "AUX"):
+        return verb_lemma(tok, res) in res.speech_verbs
+    return tok.pos_ in ("NOUN", "ADJ") and verb_lemma(tok, res) in res.speech_verbs
 
 
 def _tok_range(doc: Doc, start: int, end: int) -> Optional[Span]:
@@ -126,8 +140,8 @@ class QuoteFinder:
                     t = doc[k]
                     if t.lower_ in PRONOUN_CLITICS and t.text.startswith("-"):
                         clitic = k
-                    elif t.pos_ in ("VERB",) and is_speech_verb(t, self.res) and \
-                            self.res.speech_verbs[verb_lemma(t)].incise:
+                    elif t.pos_ in ("VERB", "NOUN", "ADJ") and is_speech_verb(t, self.res) and \
+                            self.res.speech_verbs[verb_lemma(t, self.res)].incise:
                         verb = k
                     elif t.pos_ not in ("AUX", "PRON") and t.text != "-t":
                         break
@@ -201,12 +215,19 @@ class QuoteFinder:
             nxt = tok.i + 1
             if nxt < len(doc) and doc[nxt].lower_ in ("la", "le", "l'", "les"):
                 nxt += 1
-            is_pour = low == "pour" and tok.i == sent.start and nxt < len(doc) and \
-                doc[nxt].ent_type_ in ("PER", "LOC", "ORG")
+            is_pour = low == "pour" and tok.i == sent.start and nxt < len(doc) and (
+                doc[nxt].ent_type_ in ("PER", "LOC", "ORG") or any(
+                    t.tok_start <= nxt + 1 < t.tok_end for t in doc._.titles or []))
             if not (is_selon or is_pour):
                 continue
             x_start = tok.i + (2 if low == "d'" else 1)
             comma = next((t.i for t in toks if t.i > x_start and t.text == "," and not inside_direct(t.i)), None)
+            while comma is not None and comma + 1 < end_tok and (
+                    doc[comma + 1].lower_ in ("qui", "dont", "lequel", "laquelle") or
+                    (doc[comma + 1].ent_type_ == "PER" and any(
+                        t.text == "," for t in doc[comma + 2: min(end_tok, comma + 6)]))):
+                # "Pour la Sierra Leone, qui s'exprimait au nom de …, les solutions …": skip the relative
+                comma = next((t.i for t in toks if t.i > comma + 1 and t.text == "," and not inside_direct(t.i)), None)
             if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
                 if comma is not None and comma - x_start <= 12:
                     make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
@@ -216,7 +237,7 @@ class QuoteFinder:
         for tok in toks:
             if inside_direct(tok.i) or not is_speech_verb(tok, self.res):
                 continue
-            verb = self.res.speech_verbs[verb_lemma(tok)] if verb_lemma(tok) in self.res.speech_verbs else None
+            verb = self.res.speech_verbs.get(verb_lemma(tok, self.res))
             if verb is None:
                 continue
             lemma = verb.lemma
@@ -255,7 +276,9 @@ class QuoteFinder:
             # infinitive complement: "a dit n'avoir jamais …"
             j = tok.i + 1
             if j < end_tok and verb.que and verb.cls in ("say", "think"):
-                k = j + 1 if doc[j].lower_ in ("ne", "n'") else j
+                k = j
+                while k < end_tok and k < j + 3 and doc[k].lower_ in _CLITICS_BEFORE_INF:
+                    k += 1
                 if k < end_tok and doc[k].morph.get("VerbForm") == ["Inf"] and doc[k].lemma_ not in ("être",):
                     make(j, self._clause_end(doc, j, end_tok), lemma, tok.i, "inf")
             # postposed incise: "…, a insisté la responsable du HCR."

@@ -73,11 +73,22 @@ def split_blocks(text: str, res: Resources) -> list[Block]:
         elif m and fold(m.group("credit").split("/")[0]) in res.credit_prefixes | {"photo", "un photo", "onu photo", "photo onu"} | _credit_orgs(res):
             kind = "caption"
             credit_end = start + m.end("credit")
-        elif len(words) <= 14 and len(stripped) < 120 and not stripped.endswith(_END_PUNCT):
+        elif len(words) <= 14 and len(stripped) < 120 and not _ends_sentence(stripped):
             kind = "title" if first else "heading"
         blocks.append(Block(start, end, kind, credit_end))
         first = False
     return blocks
+
+
+def _ends_sentence(line: str) -> bool:
+    """Final punctuation, looking inside closing quotation marks: « Nous ne partirons pas »
+    is a headline-like line, « Nous partons. » a sentence."""
+    core = line.rstrip(" »”\"’")
+    if core != line and core.endswith(tuple(".!?…")):
+        return True
+    if core != line:
+        return False
+    return line.endswith(_END_PUNCT)
 
 
 def _credit_orgs(res: Resources) -> set[str]:
