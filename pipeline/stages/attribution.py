@@ -149,8 +149,9 @@ class Attributor:
         if len(dated) == 1:
             return Speaker("person", None, dated[0].holder, i)
         # a definite description of a person already in play
-        if title.determiner in ("le", "la", "l'") or title.former:
-            gender = title.form.gender or {"la": "female"}.get(title.determiner or "")
+        det = title.determiner or _determiner_before(doc, title.tok_start)
+        if det in ("le", "la", "l'") or title.former:
+            gender = title.form.gender or {"la": "female"}.get(det or "")
             same_org = title.org_id is None or any(
                 self._within(doc._.titles[ti].org_id, title.org_id)
                 for c in self.people for ti in c.title_indices)
@@ -305,6 +306,10 @@ class Attributor:
             if sp is None and q.type == "direct" and q.cue is None and last is not None and \
                     0 <= bidx - last_block_idx <= 1 and (block is None or block.kind == "prose"):
                 sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
+            if sp is None and q.type == "direct" and q.cue is None and (block is None or block.kind == "prose"):
+                prev = self._previous_subject(doc, span.start)
+                if prev is not None:
+                    sp, rule, conf, evidence = prev, "previous-sentence-subject", 0.6, "subject of the sentence before"
             if sp is None and block is not None and block.kind in ("title", "heading"):
                 pending.append(q)  # a quoted headline or intertitle: said by the next speaker
             elif sp is not None and pending and rule != "continuation":
@@ -432,6 +437,22 @@ class Attributor:
                 break
         return None, None, 0.3, None
 
+    def _previous_subject(self, doc: Doc, i: int) -> Optional[Speaker]:
+        """A quotation standing alone after "X a lancé un appel." is X's: the person subject
+        of the previous sentence, in the same or the previous paragraph."""
+        sent = doc[i].sent
+        if sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        while prev.start > 0 and all(t.is_space for t in prev):
+            prev = doc[prev.start - 1].sent
+        if "\n\n" in doc[prev.end: sent.start].text and doc.text.count("\n", prev.end_char, sent.start_char) > 2:
+            return None
+        for t in prev:
+            if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and (t.i in self.person_tok or t.i in self.title_tok):
+                return self.resolve_token(doc, t.i, t.i, None)
+        return None
+
     def _topic(self, doc: Doc, i: int) -> Optional[Speaker]:
         """"Quant à la Mauritanie, elle a demandé …": the pronoun takes up the topic."""
         sent = doc[i].sent
@@ -462,6 +483,16 @@ class Attributor:
                     return self.resolve_pronoun(doc, "female", a, last)
                 return self.resolve_token(doc, i, a, last)
         return None
+
+
+def _determiner_before(doc: Doc, i: int) -> Optional[str]:
+    """The article of a noun phrase, past an adjective or two ("la nouvelle Haut-commissaire")."""
+    k = i - 1
+    while k >= 0 and i - k <= 3 and doc[k].pos_ == "ADJ":
+        k -= 1
+    if k >= 0 and doc[k].lower_ in ("le", "la", "l'", "l’"):
+        return doc[k].lower_.replace("’", "'")
+    return None
 
 
 def _named_after(doc: Doc, i: int, att: "Attributor") -> bool:
