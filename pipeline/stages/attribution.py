@@ -156,7 +156,7 @@ class Attributor:
                 self._within(doc._.titles[ti].org_id, title.org_id)
                 for c in self.people for ti in c.title_indices)
             sp = self.resolve_anaphor(doc, gender, title.tok_start, None)
-            if sp is not None and (same_org or (gender and self._gender_of(sp) == gender)):
+            if sp is not None and (same_org or (gender and self._gender_of(sp) in (None, gender))):
                 return sp
         return None
 
