@@ -303,13 +303,14 @@ class Attributor:
             block = block_at(blocks, q.start)
             bidx = blocks.index(block) if block in blocks else -1
             sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
-            if sp is None and q.type == "direct" and q.cue is None and last is not None and \
-                    0 <= bidx - last_block_idx <= 1 and (block is None or block.kind == "prose"):
-                sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
             if sp is None and q.type == "direct" and q.cue is None and (block is None or block.kind == "prose"):
+                # a person who is the subject of the sentence just before takes the floor;
+                # otherwise the quotation continues the previous quotation's speaker
                 prev = self._previous_subject(doc, span.start)
                 if prev is not None:
-                    sp, rule, conf, evidence = prev, "previous-sentence-subject", 0.6, "subject of the sentence before"
+                    sp, rule, conf, evidence = prev, "previous-sentence-subject", 0.7, "subject of the sentence before"
+                elif last is not None and 0 <= bidx - last_block_idx <= 1:
+                    sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
             if sp is None and block is not None and block.kind in ("title", "heading"):
                 pending.append(q)  # a quoted headline or intertitle: said by the next speaker
             elif sp is not None and pending and rule != "continuation":
@@ -446,8 +447,8 @@ class Attributor:
         prev = doc[sent.start - 1].sent
         while prev.start > 0 and all(t.is_space for t in prev):
             prev = doc[prev.start - 1].sent
-        if "\n\n" in doc[prev.end: sent.start].text and doc.text.count("\n", prev.end_char, sent.start_char) > 2:
-            return None
+        if doc.text.count("\n", prev.end_char, sent.start_char) > 2:
+            return None  # more than one paragraph break away
         for t in prev:
             if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and (t.i in self.person_tok or t.i in self.title_tok):
                 return self.resolve_token(doc, t.i, t.i, None)

@@ -20,8 +20,11 @@ from spacy.util import filter_spans
 from ..resources import OrgEntry, Resources, fold, load_resources
 from ._ext import ensure_extensions, guarded
 from .segment import block_at
+from .titles import match_title
 
 _DETS = {"le", "la", "les", "l'", "l’", "du", "des", "de", "d'", "au", "aux"}
+_APOS = ("'", "’")
+_SENT_END = (".", "!", "?", "»", "\"", "”")
 # "Organisation" alone stands for the UN only when nothing qualifies it
 _ORG_QUALIFIERS = {"de", "des", "du", "d'", "pour", "internationale", "mondiale", "météorologique",
                    "maritime", "panaméricaine", "arabe", "islamique", "africaine", "européenne"}
@@ -136,6 +139,9 @@ class EntityRecognizer:
                 m = self._person(doc, ent)
                 if m:
                     people.append(m)
+            elif label in ("ORG", "LOC") and self._apposed_name(doc, ent):
+                people.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end,
+                                         _clean_person_text(ent.text), "person"))
             elif label == "ORG" and block_kind in ("prose", "title"):
                 m = self._org(doc, ent)
                 if m:
@@ -163,6 +169,8 @@ class EntityRecognizer:
                                              _clean_person_text(span.text), "person",
                                              honorific=tok.text))
                     taken.update(range(j, k))
+        people = self._merge_apostrophe_names(doc, people)
+        people = self._drop_signatures(doc, blocks, people)
         people.sort(key=lambda m: m.start)
         doc._.person_mentions = people
         doc._.org_mentions = sorted(orgs, key=lambda m: m.start)
@@ -188,6 +196,17 @@ class EntityRecognizer:
             if stripped_title and toks[0].lower_ in ("du", "de", "des", "d'"):
                 return None  # "Président du Ghana": the rest is the title's complement
             toks = toks[1:]
+        for n in range(1, len(toks)):
+            if match_title(self.res, doc, toks[n].i)[0] is not None:
+                toks = toks[:n]  # "Bintou Keita Cheffe de la Mission": the title is not the name
+                break
+        if toks and toks[0].i > 0:
+            before = self.res.titles.get(fold(doc[toks[0].i - 1].text))
+            if before is not None and before.kind == "royal":
+                for n in range(1, len(toks)):
+                    if toks[n].lower_ in ("de", "du", "d'", "d’"):
+                        toks = toks[:n]  # "le roi Abdallah de Jordanie": the country is the title's
+                        break
         while toks and not toks[-1].text[:1].isalnum():
             toks = toks[:-1]
         if not toks:
@@ -210,6 +229,87 @@ class EntityRecognizer:
         return EntMention(span.start_char, span.end_char, span.start, span.end, text, "person",
                           honorific=honorific)
 
+    def _apposed_name(self, doc: Doc, ent: Span) -> bool:
+        """A name that NER tagged ORG/LOC but that stands in apposition to a title: "La
+        Directrice de la Division …, Aylin Demirtaş, a insisté": "…, NAME," after a title phrase
+        of the same sentence."""
+        toks = list(ent)
+        if not 2 <= len(toks) <= 5 or ent.start < 2 or ent.end >= len(doc):
+            return False
+        if not all(t.text[:1].isupper() or t.text == "-" for t in toks) or \
+                fold(ent.text) in self.res.not_people:
+            return False
+        prev = doc[ent.start - 1]
+        if prev.lemma_ in self.res.speech_verbs and prev.pos_ == "VERB" and \
+                doc[ent.end].is_punct and any(t.pos_ == "PROPN" for t in toks):
+            return True  # "», a déclaré El-Ghassim Wane.": places do not speak
+        if doc[ent.start - 1].text != "," or doc[ent.end].text not in (",", "a", "(") or \
+                not all(t.text[:1].isupper() and not t.is_upper and t.pos_ == "PROPN" for t in toks):
+            return False
+        if fold(ent.text) in self.res.not_people:
+            return False
+        sent_start = ent.sent.start
+        for j in range(ent.start - 2, max(sent_start, ent.start - 25) - 1, -1):
+            tok = doc[j]
+            if tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "«", "»"):
+                return False
+            if tok.lower_ in ("le", "la", "l'", "l’") and match_title(self.res, doc, j + 1)[0]:
+                return True
+        return False
+
+    def _merge_apostrophe_names(self, doc: Doc, people: list[EntMention]) -> list[EntMention]:
+        """The tokenizer cuts "Zeid Ra'ad Al Hussein" after "Ra'": extend the mention over the
+        rest of the name ("ad", then capitalised words) and drop the mention that held it."""
+        out = []
+        swallowed: set[int] = set()
+        for m in sorted(people, key=lambda m: m.start):
+            if m.tok_start in swallowed:
+                continue
+            last = doc[m.tok_end - 1]
+            k = m.tok_end
+            if last.text.endswith(_APOS) and not last.whitespace_ and k < len(doc) and \
+                    doc[k].is_alpha and doc[k].is_lower:
+                k += 1
+                while k < len(doc) and k - m.tok_start < 7 and doc[k].is_alpha and doc[k].text[:1].isupper():
+                    k += 1
+                span = doc[m.tok_start:k]
+                swallowed.update(range(m.tok_end, k))
+                m = EntMention(span.start_char, span.end_char, span.start, span.end,
+                               _clean_person_text(span.text), "person", honorific=m.honorific)
+            out.append(m)
+        return [m for m in out if m.tok_start not in swallowed]
+
+    def _drop_signatures(self, doc: Doc, blocks, people: list[EntMention]) -> list[EntMention]:
+        """Not people of the story: a byline or signature line that is only a name ("Prénom
+        Nom" alone on its line, or glued after the last sentence of a paragraph), and a single
+        capitalised common word opening a sentence or a quotation ("Veuillez", "Coorganisée")."""
+        words_elsewhere: dict[str, int] = {}
+        for m in people:
+            for w in fold(m.text).split():
+                words_elsewhere[w] = words_elsewhere.get(w, 0) + 1
+        out = []
+        for m in people:
+            b = block_at(blocks, m.start)
+            line = doc.text[b.start:b.end] if b else ""
+            own = all(words_elsewhere.get(w, 0) <= 1 for w in fold(m.text).split())
+            if b and own and m.honorific is None:
+                before = doc.text[b.start:m.start].strip()
+                after = doc.text[m.end:b.end].strip()
+                if not before and after in ("", ".") and b.kind != "prose" or \
+                        not before and after in ("", ".") and len(line.split()) <= 4:
+                    continue  # a name alone on its line: byline
+                if m.tok_end - m.tok_start == 1 and after in ("", ".") and before[-1:] in _SENT_END \
+                        and not doc[m.tok_start - 1].whitespace_:
+                    continue  # "…tensions.Signature." at the end of a paragraph
+            if m.tok_end - m.tok_start == 1 and m.honorific is None and own:
+                tok = doc[m.tok_start]
+                prev = doc[m.tok_start - 1] if m.tok_start else None
+                if tok.pos_ in ("VERB", "AUX", "ADJ", "ADV", "NOUN") and (
+                        prev is None or tok.is_sent_start or prev.is_punct or prev.is_space):
+                    continue
+            out.append(m)
+        return out
+
     def _org(self, doc: Doc, ent: Span) -> Optional[EntMention]:
         toks = [t for t in ent]
         while toks and toks[0].lower_ in _DETS:
@@ -220,6 +320,8 @@ class EntityRecognizer:
         key = fold(span.text)
         if key in self.res.not_people or len(key) < 2 or span.text.islower():
             return None
+        if match_title(self.res, doc, toks[0].i)[0] is not None:
+            return None  # "Directrice régionale", "ministre de l'Agriculture": a title, not a body
         if len(toks) == 1 and toks[0].pos_ in ("NOUN", "VERB", "ADJ") and not toks[0].is_upper:
             return None  # a common noun capitalised by a heading, not a name
         return EntMention(span.start_char, span.end_char, span.start, span.end, span.text, "org")

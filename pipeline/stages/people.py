@@ -134,18 +134,121 @@ class PeopleClusterer:
         for ti, t in enumerate(doc._.titles or []):
             if t.person_index is None or t.person_index not in owner:
                 continue
-            c = owner[t.person_index]
-            c.title_indices.append(ti)
-            if t.form.gender:
-                c.add_evidence(t.form.gender, f"title '{t.text}'")
-            elif t.determiner == "la":
-                c.add_evidence("female", f"determiner 'la {t.text}'")
+            _add_title(owner[t.person_index], ti, t)
+        self._attach_descriptions(doc, clusters, owner)
         for c in clusters:
             c.gender = resolve_gender(c.evidence)
         for i, c in enumerate(clusters, 1):
             c.id = f"p{i}"
         doc._.people = clusters
         return doc
+
+
+    # -- definite descriptions ("la Haute-Commissaire", "le chef de l'OMS") -------------------
+    def _attach_descriptions(self, doc: Doc, clusters: list[PersonCluster], owner: dict) -> None:
+        """A title that names nobody but designates one person ("le chef de l'OMS a déclaré",
+        "L'ex-présidente chilienne …", "en tant que Conseillère spéciale") is another title of
+        a person of the article: the one who holds that role already, the holder of the post in
+        `models/role_holders.tsv` when named here, else the nearest person of matching gender in
+        the surrounding sentences. A post whose known holders are all absent stays unattached."""
+        titles = doc._.titles or []
+        mentions = doc._.person_mentions or []
+        if not clusters or not titles:
+            return
+        sent_of = {}
+        n = -1
+        for tok in doc:
+            if tok.is_sent_start or tok.i == 0:
+                n += 1
+            sent_of[tok.i] = n
+        positions = sorted((mentions[k].tok_start, owner[k]) for k in owner)
+        quoted = [(q.start, q.end) for q in (doc._.quote_spans or [])]
+        blocks = doc._.blocks or []
+        for ti, t in enumerate(titles):
+            if t.person_index is not None or not self._designates_one(doc, t, blocks):
+                continue
+            if any(a <= t.start < b for a, b in quoted):
+                continue
+            c = self._holder_cluster(doc, t, clusters)
+            if c is False:
+                continue
+            if c is None:
+                c = _nearest(t, positions, sent_of, _title_gender(t))
+            if c is not None:
+                _add_title(c, ti, t)
+                t.person_index = next(iter(c.mention_indices))
+
+    def _designates_one(self, doc: Doc, t, blocks) -> bool:
+        head = doc[t.tok_start]
+        if head.morph.get("Number") == ["Plur"] or t.determiner == "les":
+            return False
+        prev = doc[t.tok_start - 1] if t.tok_start else None
+        if t.determiner in ("le", "la", "l'", "l’", "du", "au") or t.former:
+            return True
+        if prev is not None and prev.lower_ == "que" and t.tok_start >= 3 and \
+                doc[t.tok_start - 2].lower_ == "tant" and doc[t.tok_start - 3].lower_ == "en":
+            return True  # "en tant que Conseillère spéciale"
+        # a headline or heading that opens with a title ("Chef du HCR : …")
+        return prev is None or prev.is_space or any(b.start == t.start and b.kind in ("title", "heading")
+                                                    for b in blocks)
+
+    def _holder_cluster(self, doc: Doc, t, clusters):
+        """The cluster holding the same role, or the role holder named in the article; False
+        when the post has known holders and none is in the article."""
+        role = fold(t.form.role)
+        same = [c for c in clusters if any(
+            fold(doc._.titles[ti].form.role) == role and
+            (t.org_id is None or doc._.titles[ti].org_id in (None, t.org_id))
+            for ti in c.title_indices)]
+        if len(same) == 1:
+            return same[0]
+        holders = [h for h in self.res.role_holders
+                   if (h.role == role or role in h.aliases) and
+                   (h.organisation_id == t.org_id if t.org_id else h.organisation_id in ("onu", ""))]
+        if not holders:
+            return None
+        for h in holders:
+            htoks = set(_name_tokens(h.holder)) | {w for a in h.aliases for w in a.split()}
+            for c in clusters:
+                ct = c.tokens()
+                if ct and ct[-1] in htoks:
+                    return c
+        return False
+
+
+def _title_gender(t) -> Optional[str]:
+    if t.form.gender:
+        return t.form.gender
+    return {"la": "female", "le": "male", "du": "male", "au": "male"}.get(t.determiner or "")
+
+
+def _nearest(t, positions, sent_of, gender: Optional[str]):
+    """The last person named in this or the two previous sentences whose known gender fits, or
+    (a description that opens the text) the first person named in the next two sentences."""
+    here = sent_of.get(t.tok_start, 0)
+    before = [(p, c) for p, c in positions if p < t.tok_start and here - sent_of.get(p, 0) <= 2]
+    after = [(p, c) for p, c in positions if p > t.tok_end and sent_of.get(p, 0) - here <= 2]
+
+    def fits(c) -> bool:
+        g = resolve_gender(c.evidence)
+        return gender is None or g == gender or (g is None and len({id(x) for _, x in before}) == 1)
+
+    for _, c in reversed(before):
+        if fits(c):
+            return c
+    if not before:
+        for _, c in after:
+            if fits(c):
+                return c
+    return None
+
+
+def _add_title(c: PersonCluster, ti: int, t) -> None:
+    c.title_indices.append(ti)
+    if t.form.gender:
+        c.add_evidence(t.form.gender, f"title '{t.text}'")
+    elif t.determiner == "la":
+        c.add_evidence("female", f"determiner 'la {t.text}'")
 
 
 @Language.factory("onu_people", default_config={})

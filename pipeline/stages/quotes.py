@@ -229,7 +229,7 @@ class QuoteFinder:
                 # "Pour la Sierra Leone, qui s'exprimait au nom de …, les solutions …": skip the relative
                 comma = next((t.i for t in toks if t.i > comma + 1 and t.text == "," and not inside_direct(t.i)), None)
             if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
-                if comma is not None and comma - x_start <= 12:
+                if comma is not None and comma - x_start <= 20:
                     make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
             elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon:
                 make(sent.start, tok.i - 1, "selon", tok.i, "selon-last", subject_tok=x_start)
