@@ -60,7 +60,8 @@ class Attributor:
                     self.person_tok[t] = c
         self.owner = owner
         self.org_tok = {}
-        for c in doc._.organisations or []:
+        self.orgs = doc._.organisations or []
+        for c in self.orgs:
             for m in c.mentions:
                 for t in range(m.tok_start, m.tok_end):
                     self.org_tok[t] = c
@@ -117,6 +118,9 @@ class Attributor:
             return sp
         # a noun phrase: look at its appositions and flat children for a name
         tok = doc[i]
+        short = self._short_form(doc, i)
+        if short is not None:
+            return short
         for child in tok.children:
             if child.dep_ in ("appos", "flat:name", "nmod") and child.i in self.person_tok:
                 c = self.person_tok[child.i]
@@ -453,6 +457,23 @@ class Attributor:
             if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and (t.i in self.person_tok or t.i in self.title_tok):
                 return self.resolve_token(doc, t.i, t.i, None)
         return None
+
+    def _short_form(self, doc: Doc, i: int) -> Optional[Speaker]:
+        """"le Conseil" after "le Conseil de sécurité", "la Mission" after "la MINUSS": a
+        capitalised head noun with a definite article names the last organisation it begins."""
+        tok = doc[i]
+        if not tok.text[:1].isupper() or i == 0 or doc[i - 1].lower_ not in ("le", "la", "l'", "l’"):
+            return None
+        key = fold(tok.text)
+        best = None
+        for c in self.orgs:
+            if fold(c.name).split(" ")[0] != key and not any(
+                    fold(a).split(" ")[0] == key for a in c.aliases):
+                continue
+            first = min((m.tok_start for m in c.mentions), default=len(doc))
+            if first < i and (best is None or first > best[0]):
+                best = (first, c)
+        return Speaker("organisation", best[1].id, best[1].name, i) if best else None
 
     def _topic(self, doc: Doc, i: int) -> Optional[Speaker]:
         """"Quant à la Mauritanie, elle a demandé …": the pronoun takes up the topic."""

@@ -71,6 +71,30 @@ def _participle_gender(doc: Doc, m) -> Optional[tuple[str, str]]:
     return None
 
 
+def _apposition_gender(doc: Doc, m, res: Resources) -> Optional[tuple[str, str]]:
+    """A noun in apposition carries a determiner that agrees with the person: "le Jordanien X",
+    "X, un réfugié arrivé …", "X, une habitante". Titles are handled with the titles."""
+    s, e = m.tok_start, m.tok_end
+    if m.honorific:
+        return None
+    pairs = []
+    if s >= 2:
+        pairs.append((doc[s - 2], doc[s - 1]))
+    if e + 2 < len(doc) and doc[e].text == ",":
+        pairs.append((doc[e + 1], doc[e + 2]))
+    for det, noun in pairs:
+        g = _DET_GENDER.get(det.lower_) if det.lower_ in ("le", "la", "un", "une") else None
+        if not g or noun.pos_ not in ("NOUN", "PROPN") or fold(noun.text) in res.titles:
+            continue
+        if noun.is_title != (noun.pos_ == "PROPN") and noun.pos_ == "PROPN":
+            continue
+        ng = noun.morph.get("Gender")
+        if ng and ng != [{"male": "Masc", "female": "Fem"}[g]]:
+            continue
+        return g, f"{det.text} {noun.text}"
+    return None
+
+
 _WEIGHTS = {"honorific": 3, "title": 2, "agreement": 2, "determiner": 1, "pronoun": 1}
 
 
@@ -128,6 +152,9 @@ class PeopleClusterer:
                 elif g is None and m.tok_start >= 2 and doc[m.tok_start - 2].lower_ == "la":
                     # "la Dr Moeti" marks a woman; "le Dr" is used for women too, so it is no evidence
                     target.add_evidence("female", f"determiner 'la {m.honorific}'")
+            appos = _apposition_gender(doc, m, self.res)
+            if appos:
+                target.add_evidence(appos[0], f"determiner '{appos[1]}'")
             agreement = _participle_gender(doc, m)
             if agreement:
                 target.add_evidence(agreement[0], f"agreement '{agreement[1]}'")
@@ -202,9 +229,10 @@ class PeopleClusterer:
             for ti in c.title_indices)]
         if len(same) == 1:
             return same[0]
-        holders = [h for h in self.res.role_holders
-                   if (h.role == role or role in h.aliases) and
-                   (h.organisation_id == t.org_id if t.org_id else h.organisation_id in ("onu", ""))]
+        text = fold(t.text)
+        holders = [h for h in self.res.role_holders if text in h.aliases or (
+                   (h.role == role or role in h.aliases) and
+                   (h.organisation_id == t.org_id if t.org_id else h.organisation_id in ("onu", "")))]
         if not holders:
             return None
         for h in holders:
@@ -216,10 +244,19 @@ class PeopleClusterer:
         return False
 
 
+_DET_GENDER = {"la": "female", "le": "male", "du": "male", "au": "male", "un": "male", "une": "female"}
+# "ancien"/"ancienne", "nouveau"/"nouvelle" before a title agree with the person
+_AGREEING = {"ancien": "male", "nouveau": "male", "nouvel": "male",
+             "ancienne": "female", "nouvelle": "female"}
+
+
 def _title_gender(t) -> Optional[str]:
-    if t.form.gender:
-        return t.form.gender
-    return {"la": "female", "le": "male", "du": "male", "au": "male"}.get(t.determiner or "")
+    """The gender a title shows: its determiner ("la Haut-commissaire" is a woman), an agreeing
+    "ancienne"/"nouveau", or a feminine form. A bare masculine form is the generic one and is
+    not enough to pick a person."""
+    det = _DET_GENDER.get(t.determiner or "")
+    first = fold(t.text.split(" ")[0]) if t.text else ""
+    return det or _AGREEING.get(first) or (t.form.gender if t.form.gender == "female" else None)
 
 
 def _nearest(t, positions, sent_of, gender: Optional[str]):
@@ -230,8 +267,7 @@ def _nearest(t, positions, sent_of, gender: Optional[str]):
     after = [(p, c) for p, c in positions if p > t.tok_end and sent_of.get(p, 0) - here <= 2]
 
     def fits(c) -> bool:
-        g = resolve_gender(c.evidence)
-        return gender is None or g == gender or (g is None and len({id(x) for _, x in before}) == 1)
+        return gender is None or resolve_gender(c.evidence) == gender
 
     for _, c in reversed(before):
         if fits(c):
@@ -245,10 +281,14 @@ def _nearest(t, positions, sent_of, gender: Optional[str]):
 
 def _add_title(c: PersonCluster, ti: int, t) -> None:
     c.title_indices.append(ti)
-    if t.form.gender:
+    det = _DET_GENDER.get(t.determiner or "")
+    first = fold(t.text.split(" ")[0]) if t.text else ""
+    if t.form.gender == "female" or (t.form.gender and det in (None, t.form.gender)):
         c.add_evidence(t.form.gender, f"title '{t.text}'")
-    elif t.determiner == "la":
-        c.add_evidence("female", f"determiner 'la {t.text}'")
+    elif det:
+        c.add_evidence(det, f"determiner '{t.determiner} {t.text}'")
+    if first in _AGREEING:
+        c.add_evidence(_AGREEING[first], f"agreement '{first}'")
 
 
 @Language.factory("onu_people", default_config={})

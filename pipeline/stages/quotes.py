@@ -282,7 +282,9 @@ class QuoteFinder:
                 if k < end_tok and doc[k].morph.get("VerbForm") == ["Inf"] and doc[k].lemma_ not in ("être",):
                     make(j, self._clause_end(doc, j, end_tok), lemma, tok.i, "inf")
             # postposed incise: "…, a insisté la responsable du HCR."
-            if verb.incise and tok.i > sent.start + 3 and end_tok - tok.i <= 9:
+            if verb.incise and tok.i > sent.start + 3 and (end_tok - tok.i <= 9 or (
+                    end_tok - tok.i <= 18 and tok.i + 1 < end_tok and
+                    (doc[tok.i + 1].ent_type_ in ("PER", "ORG") or doc[tok.i + 1].text in self.res.honorifics))):
                 k = tok.i - 1
                 while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t"):
                     k -= 1
@@ -300,8 +302,17 @@ class QuoteFinder:
         speech verb introduced by a comma."""
         for i in range(start + 2, end_tok - 1):
             t = doc[i]
-            if t.text == "," and is_speech_verb(doc[i + 1], self.res) and doc[i + 1].pos_ == "VERB":
+            if t.text != ",":
+                continue
+            if is_speech_verb(doc[i + 1], self.res) and doc[i + 1].pos_ == "VERB":
                 return i  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts
+            for k in range(i + 2, min(end_tok, i + 6)):
+                # "Appelant X à …, Bathily a noté que …": a new clause with its own speaker
+                if doc[k].text == ",":
+                    break
+                if is_speech_verb(doc[k], self.res) and doc[k].morph.get("VerbForm") == ["Part"] and \
+                        doc[k - 1].pos_ == "AUX" and any(c.dep_ in ("nsubj",) and i < c.i < k for c in doc[k].children):
+                    return i
         return end_tok
 
 

@@ -20,6 +20,9 @@ from ._ext import ensure_extensions, guarded
 
 _FORMER = {"ancien", "ancienne", "ex", "ex-", "anciens", "anciennes"}
 _NEW = {"nouveau", "nouvel", "nouvelle"}
+# prepositions that open a title's complement ("chef de", "envoyé pour", "ambassadeur auprès de")
+_COMPLEMENT = {"de", "du", "des", "d'", "d’", "à", "au", "aux", "pour", "en", "auprès", "chargé",
+               "chargée", "sur", "contre"}
 _STOP_AFTER = {"qui", "que", "qu'", "dont", "a", "ont", "avait", "est", "était", "sera", "et", ";", ":",
                "»", "«", "(", ")", '"', "“", "”"}
 _BEFORE_OK = {"le", "la", "l'", "les", "du", "de", "d'", "au", "à", "par", "selon", "pour", ",",
@@ -143,8 +146,8 @@ class TitleFinder:
                 break
             if tok.text == "," and stop_comma:
                 break
-            if tok.pos_ == "ADV" or tok.like_num:
-                break
+            if tok.pos_ == "ADV" or tok.like_num or (tok.pos_ == "ADP" and tok.lower_ not in _COMPLEMENT):
+                break  # "… lors d'une réunion", "… avant son entrée en fonction"
             if tok.pos_ in ("VERB", "AUX") and fold(tok.text) not in self.title_words and \
                     not (tok.morph.get("VerbForm") == ["Part"] and tok.dep_ == "amod"):
                 break
