@@ -10,3 +10,25 @@ def test_gender_from_title_and_null_without_evidence(nlp):
     genders = {p.name: p.gender for p in doc._.people}
     assert genders["Lina Haddad"] == "female"
     assert genders["Tomas Weber"] is None
+
+
+def test_descriptions_are_titles_of_the_person(nlp):
+    doc = nlp("Maria Lopez a ouvert la session lundi. La nouvelle Haute-Commissaire a rappelé son "
+              "passé. L'ancienne ministre de la Santé a ensuite quitté Genève.")
+    p = doc._.people[0]
+    titles = [doc._.titles[i].text for i in p.title_indices]
+    assert "nouvelle Haute-Commissaire" in titles and "ancienne ministre de la Santé" in titles
+    assert p.gender == "female"
+
+
+def test_description_of_an_absent_post_holder_is_not_attached(nlp):
+    doc = nlp("Pedro Alves a visité le camp. Le Secrétaire général de l'ONU a salué son travail.",
+              )
+    assert not doc._.people[0].title_indices
+
+
+def test_gender_from_apposed_noun_and_agreeing_ancien(nlp):
+    doc = nlp("« Nous avons tout perdu », raconte Karim Haddou, un réfugié arrivé en 2019. "
+              "Pour l'ancien Commissaire à la santé, Jonas Lindberg, rien n'est réglé.")
+    genders = {p.name: p.gender for p in doc._.people}
+    assert genders == {"Karim Haddou": "male", "Jonas Lindberg": "male"}

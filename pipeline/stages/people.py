@@ -191,19 +191,21 @@ class PeopleClusterer:
         positions = sorted((mentions[k].tok_start, owner[k]) for k in owner)
         quoted = [(q.start, q.end) for q in (doc._.quote_spans or [])]
         blocks = doc._.blocks or []
-        for ti, t in enumerate(titles):
-            if t.person_index is not None or not self._designates_one(doc, t, blocks):
-                continue
-            if any(a <= t.start < b for a, b in quoted):
-                continue
-            c = self._holder_cluster(doc, t, clusters)
-            if c is False:
-                continue
-            if c is None:
-                c = _nearest(t, positions, sent_of, _title_gender(t))
-            if c is not None:
-                _add_title(c, ti, t)
-                t.person_index = next(iter(c.mention_indices))
+        # two passes: a person whose gender the text shows first, then one not yet known
+        for strict in (True, False):
+            for ti, t in enumerate(titles):
+                if t.person_index is not None or not self._designates_one(doc, t, blocks):
+                    continue
+                if any(a <= t.start < b for a, b in quoted):
+                    continue
+                c = self._holder_cluster(doc, t, clusters)
+                if c is False:
+                    continue
+                if c is None:
+                    c = _nearest(t, positions, sent_of, _title_gender(t), strict)
+                if c is not None:
+                    _add_title(c, ti, t)
+                    t.person_index = next(iter(c.mention_indices))
 
     def _designates_one(self, doc: Doc, t, blocks) -> bool:
         head = doc[t.tok_start]
@@ -259,21 +261,28 @@ def _title_gender(t) -> Optional[str]:
     return det or _AGREEING.get(first) or (t.form.gender if t.form.gender == "female" else None)
 
 
-def _nearest(t, positions, sent_of, gender: Optional[str]):
-    """The last person named in this or the two previous sentences whose known gender fits, or
-    (a description that opens the text) the first person named in the next two sentences."""
+def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
+    """The last person named in this or the two previous sentences whose gender fits, or (a
+    description that opens the text) the first person named in the next two sentences. Not
+    strict: a person of unknown gender fits too, and any earlier person of the article."""
     here = sent_of.get(t.tok_start, 0)
-    before = [(p, c) for p, c in positions if p < t.tok_start and here - sent_of.get(p, 0) <= 2]
+    earlier = [(p, c) for p, c in positions if p < t.tok_start]
+    before = [(p, c) for p, c in earlier if here - sent_of.get(p, 0) <= 2]
     after = [(p, c) for p, c in positions if p > t.tok_end and sent_of.get(p, 0) - here <= 2]
 
     def fits(c) -> bool:
-        return gender is None or resolve_gender(c.evidence) == gender
+        g = resolve_gender(c.evidence)
+        return gender is None or g == gender or (not strict and g is None)
 
     for _, c in reversed(before):
         if fits(c):
             return c
     if not before:
         for _, c in after:
+            if fits(c):
+                return c
+    if not strict:
+        for _, c in reversed(earlier):
             if fits(c):
                 return c
     return None

@@ -22,7 +22,7 @@ _FORMER = {"ancien", "ancienne", "ex", "ex-", "anciens", "anciennes"}
 _NEW = {"nouveau", "nouvel", "nouvelle"}
 # prepositions that open a title's complement ("chef de", "envoyé pour", "ambassadeur auprès de")
 _COMPLEMENT = {"de", "du", "des", "d'", "d’", "à", "au", "aux", "pour", "en", "auprès", "chargé",
-               "chargée", "sur", "contre"}
+               "chargée", "sur", "contre", "dans"}
 _STOP_AFTER = {"qui", "que", "qu'", "dont", "a", "ont", "avait", "est", "était", "sera", "et", ";", ":",
                "»", "«", "(", ")", '"', "“", "”"}
 _BEFORE_OK = {"le", "la", "l'", "les", "du", "de", "d'", "au", "à", "par", "selon", "pour", ",",
@@ -41,12 +41,12 @@ def match_title(res: Resources, doc: Doc, i: int) -> tuple[Optional[TitleForm], 
     if first not in res.title_heads and first.split("-")[0] not in res.title_heads:
         return None, i
     best, best_end = None, i
-    words: list[str] = [first]
+    key = first
     j = i
     while j < len(doc) and j - i < res.max_title_words + 2:
-        if j > i:
-            words.append(fold(doc[j].text))
-        key = " ".join(words).replace(" - ", "-").replace(" -", "-")
+        if j > i:  # "d'" + "armée" is written "d'armée"
+            key += (" " if doc[j - 1].whitespace_ else "") + fold(doc[j].text)
+            key = key.replace(" - ", "-").replace(" -", "-")
         form = res.titles.get(key)
         if form:
             best, best_end = form, j + 1
@@ -146,6 +146,9 @@ class TitleFinder:
                 break
             if tok.text == "," and stop_comma:
                 break
+            if tok.lower_ == "par" and j + 1 < len(doc) and doc[j + 1].lower_ == "intérim":
+                j += 2
+                continue
             if tok.pos_ == "ADV" or tok.like_num or (tok.pos_ == "ADP" and tok.lower_ not in _COMPLEMENT):
                 break  # "… lors d'une réunion", "… avant son entrée en fonction"
             if tok.pos_ in ("VERB", "AUX") and fold(tok.text) not in self.title_words and \
@@ -177,6 +180,9 @@ class TitleFinder:
             return []
         if doc[i].text in (",", "("):
             i += 1
+        elif [t.lower_ for t in doc[i:i + 2]] == ["au", "poste"] and i + 2 < len(doc) and \
+                doc[i + 2].lower_ in ("de", "d'", "d’"):
+            i += 3  # "la nomination de X au poste d'Envoyé spécial …"
         elif not (doc[i].lower_ in ("la", "le", "l'", "l’") or doc[i].text[:1].isupper()):
             return []
         out = []
