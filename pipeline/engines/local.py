@@ -13,12 +13,16 @@ def run(articles: Iterable[Article], workers: int = 1, batch_size: int = 16) -> 
     """Process articles; one failing article becomes an `Outcome` with `error`, never a crash."""
     nlp = load()
     ensure_extensions()
-    nlp.get_pipe("onu_record").keep = False  # Docs cross process boundaries as msgpack
-
-    docs = ((make_doc(nlp, a), a) for a in articles)
-    for doc, article in nlp.pipe(docs, as_tuples=True, batch_size=batch_size,
-                                 n_process=max(1, workers)):
-        if doc._.errors or doc._.record is None:
-            yield Outcome(article, error="; ".join(doc._.errors or ["no record produced"]))
-        else:
-            yield Outcome(article, record=doc._.record)
+    builder = nlp.get_pipe("onu_record")
+    previous = builder.keep
+    builder.keep = False  # Docs cross process boundaries as msgpack: only the record dict
+    try:
+        docs = ((make_doc(nlp, a), a) for a in articles)
+        for doc, article in nlp.pipe(docs, as_tuples=True, batch_size=batch_size,
+                                     n_process=max(1, workers)):
+            if doc._.errors or doc._.record is None:
+                yield Outcome(article, error="; ".join(doc._.errors or ["no record produced"]))
+            else:
+                yield Outcome(article, record=doc._.record)
+    finally:
+        builder.keep = previous  # the shared pipeline stays as the library user set it

@@ -325,7 +325,8 @@ class Attributor:
             if sp is not None:
                 q.speaker_kind, q.speaker_ref, q.speaker_name = sp.kind, sp.ref, sp.name
                 last = sp
-                last_block_idx = bidx
+                end_block = block_at(blocks, max(q.start, q.end - 1))
+                last_block_idx = blocks.index(end_block) if end_block in blocks else bidx
                 # a pronoun resolved to a person of unknown gender is evidence of it
                 if sp.pronoun and sp.kind == "person" and sp.ref:
                     c = next((p for p in self.people if p.id == sp.ref), None)
@@ -411,8 +412,9 @@ class Attributor:
             if is_speech_verb(t, self.res):
                 q.cue = verb_lemma(t, self.res)
                 sp = self.subject_of(doc, k, last) or self.nearest_before(doc, sent.start, k, last)
-                if sp is None and t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"]:
-                    sp = last
+                if sp is None and (t.morph.get("VerbForm") == ["Inf"] or (
+                        t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"])):
+                    sp = last  # "…, avant de reprendre : « … »", "ajoutant « … »": same speaker
                 if sp is None and k > sent.start and fold(t.text) != t.lemma_:
                     pass
                 if sp is not None:
@@ -454,7 +456,7 @@ class Attributor:
         if doc.text.count("\n", prev.end_char, sent.start_char) > 2:
             return None  # more than one paragraph break away
         for t in prev:
-            if t.dep_ in _SUBJ_DEPS and t.head.dep_ == "ROOT" and (t.i in self.person_tok or t.i in self.title_tok):
+            if t.dep_ in _SUBJ_DEPS and (t.i in self.person_tok or t.i in self.title_tok):
                 return self.resolve_token(doc, t.i, t.i, None)
         return None
 
@@ -497,6 +499,9 @@ class Attributor:
         for i in range(a, min(b, len(doc))):
             if doc[i].text in (",", ".", "«", "»"):
                 break
+            short = self._short_form(doc, i)
+            if short is not None:
+                return short
             if i in self.person_tok or i in self.title_tok or i in self.org_tok or i in self.place_tok \
                     or doc[i].lower_ in ("lui", "elle"):
                 if doc[i].lower_ == "lui":

@@ -137,13 +137,15 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
 
 def _find_close(text: str, prose: list[Block], bi: int, j: int, opener: str):
     """Return (offset of closing mark, block index) or (None, bi)."""
-    closer = _OPEN.get(opener, '"')
     depth = 0
     k = j + 1
     b = prose[bi]
+    stray = None  # a ” closing a « (mismatched marks), used if no » comes
     while True:
         while k < b.end:
             ch = text[k]
+            if opener == "«" and ch == "”" and stray is None:
+                stray = k
             if opener == "«" and ch == "«":
                 depth += 1
             elif opener == "«" and ch == "»":
@@ -163,6 +165,8 @@ def _find_close(text: str, prose: list[Block], bi: int, j: int, opener: str):
             elif opener == "‹" and ch == "›":
                 return k, bi
             k += 1
+        if stray is not None:
+            return stray, bi
         # paragraph ended while open: continue only in French multi-paragraph style
         if opener in ("«", "“") and bi + 1 < len(prose) and text[prose[bi + 1].start] == opener:
             bi += 1
