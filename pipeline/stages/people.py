@@ -264,15 +264,19 @@ def _title_gender(t) -> Optional[str]:
 def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
     """The last person named in this or the two previous sentences whose gender fits, or (a
     description that opens the text) the first person named in the next two sentences. Not
-    strict: a person of unknown gender fits too, and any earlier person of the article."""
+    strict: a person of unknown gender fits when alone in those sentences, and any earlier
+    person of the article."""
     here = sent_of.get(t.tok_start, 0)
     earlier = [(p, c) for p, c in positions if p < t.tok_start]
     before = [(p, c) for p, c in earlier if here - sent_of.get(p, 0) <= 2]
     after = [(p, c) for p, c in positions if p > t.tok_end and sent_of.get(p, 0) - here <= 2]
 
+    # not strict, a person of unknown gender fits only as the one person in play
+    alone = len({id(c) for _, c in before}) <= 1
+
     def fits(c) -> bool:
         g = resolve_gender(c.evidence)
-        return gender is None or g == gender or (not strict and g is None)
+        return gender is None or g == gender or (not strict and g is None and alone)
 
     for _, c in reversed(before):
         if fits(c):
