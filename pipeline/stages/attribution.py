@@ -245,8 +245,15 @@ class Attributor:
 
     def resolve_anaphor(self, doc: Doc, gender: Optional[str], before: int, last) -> Optional[Speaker]:
         """A definite description that names nobody ("la Haut-commissaire", "l'ancienne cheffe
-        d'Etat", "le Jordanien") refers back like a pronoun, when a person is in play."""
-        return self.resolve_pronoun(doc, gender, before, last)
+        d'Etat", "le Jordanien") refers back like a pronoun, but only to a person named within
+        a few sentences: further away, "le représentant ukrainien" is someone new and unnamed."""
+        sp = self.resolve_pronoun(doc, gender, before, last)
+        if sp is None or sp.ref is None:
+            return sp
+        here = self.sent_index[min(before, len(doc) - 1)]
+        near = any(c.id == sp.ref and abs(self.sent_index[pos] - here) <= 3
+                   for pos, c, _ in self.person_positions)
+        return sp if near else None
 
     def subject_of(self, doc: Doc, verb_i: int, last: Optional[Speaker]) -> Optional[Speaker]:
         verb = doc[verb_i]
@@ -466,6 +473,8 @@ class Attributor:
         tok = doc[i]
         if not tok.text[:1].isupper() or i == 0 or doc[i - 1].lower_ not in ("le", "la", "l'", "l’"):
             return None
+        if i in self.org_tok or i in self.person_tok or i in self.place_tok or i in self.title_tok:
+            return None  # part of a name already recognised
         key = fold(tok.text)
         best = None
         for c in self.orgs:
