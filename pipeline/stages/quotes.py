@@ -60,6 +60,10 @@ def verb_lemma(tok, res: Optional[Resources] = None) -> str:
     ("a-t-il résumé") is looked up among the speech verbs' participles."""
     lemma = tok.lemma_.lower().removeprefix("se ")
     res = res or load_resources()
+    if tok.pos_ in ("NOUN", "ADJ") and lemma not in res.speech_verbs:
+        present = _present_as_noun(tok, res)
+        if present:
+            return present
     if lemma not in res.speech_verbs and tok.i > 0 and \
             tok.doc[tok.i - 1].lower_ in _CLITICS_BEFORE_PARTICIPLE:
         return res.participles.get(tok.lower_, lemma)
@@ -69,7 +73,21 @@ def verb_lemma(tok, res: Optional[Resources] = None) -> str:
 def is_speech_verb(tok, res: Resources) -> bool:
     if tok.pos_ in ("VERB", "AUX"):
         return verb_lemma(tok, res) in res.speech_verbs
-    return tok.pos_ in ("NOUN", "ADJ") and verb_lemma(tok, res) in res.speech_verbs
+    if tok.pos_ not in ("NOUN", "ADJ"):
+        return False
+    return verb_lemma(tok, res) in res.speech_verbs or _present_as_noun(tok, res) is not None
+
+
+def _present_as_noun(tok, res: Resources) -> Optional[str]:
+    """"l'agence demande aux autorités": a present-tense -er verb tagged as a noun, recognised
+    when it follows its subject and opens its complement (à, de, que, au, aux)."""
+    low = tok.lower_
+    if not low.endswith("e") or low[:-1] + "r" not in res.speech_verbs or tok.i == 0:
+        return None
+    prev, nxt = tok.doc[tok.i - 1], tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if prev.pos_ in ("DET", "ADP") or nxt is None or nxt.lower_ not in ("à", "au", "aux", "de", "d'", "que", "qu'"):
+        return None
+    return low[:-1] + "r"
 
 
 def _tok_range(doc: Doc, start: int, end: int) -> Optional[Span]:
@@ -246,8 +264,9 @@ class QuoteFinder:
             found = None
             while j < min(end_tok, tok.i + 8):
                 t = doc[j]
-                if t.lower_ in ("que", "qu'", "qu’") and t.pos_ == "SCONJ":
-                    found = j
+                if t.lower_ in ("que", "qu'", "qu’") and (t.pos_ == "SCONJ" or (
+                        t.pos_ == "PRON" and doc[j - 1].lower_ not in ("ce", "celui", "celle", "ceux"))):
+                    found = j  # the tagger often reads the complementiser "qu'" as a relative
                     break
                 if t.text in (".", ";", "«", "»", '"', "“") or (t.pos_ == "VERB" and j > tok.i + 1):
                     break
@@ -258,21 +277,22 @@ class QuoteFinder:
                 continue
             # à + infinitive / de + infinitive
             j = tok.i + 1
-            while j < min(end_tok, tok.i + 9):
+            while j < min(end_tok, tok.i + 14):  # past the addressee: "demandé … au gouvernement … de"
                 t = doc[j]
-                nxt = doc[j + 1] if j + 1 < end_tok else None
-                if nxt is not None and t.lower_ in ("à",) and verb.a_inf and nxt.morph.get("VerbForm") == ["Inf"]:
+                k = j + 1
+                while k < end_tok and k < j + 3 and doc[k].lower_ in _CLITICS_BEFORE_INF:
+                    k += 1  # "exhorté à se préparer", "demandé de ne pas"
+                nxt = doc[k] if k < end_tok else None
+                if nxt is not None and t.lower_ == "à" and verb.a_inf and nxt.morph.get("VerbForm") == ["Inf"]:
                     make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "a-inf")
                     break
                 if nxt is not None and t.lower_ in ("de", "d'") and verb.de_inf and \
-                        (nxt.morph.get("VerbForm") == ["Inf"] or nxt.lower_ in ("ne", "n'")):
+                        nxt.morph.get("VerbForm") == ["Inf"]:
                     make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "de-inf")
                     break
                 if t.text in (".", ";", "«", "»", '"', "“", ":") or t.pos_ == "VERB":
                     break
                 j += 1
-            else:
-                pass
             # infinitive complement: "a dit n'avoir jamais …"
             j = tok.i + 1
             if j < end_tok and verb.que and verb.cls in ("say", "think"):
@@ -286,14 +306,23 @@ class QuoteFinder:
                     end_tok - tok.i <= 18 and tok.i + 1 < end_tok and
                     (doc[tok.i + 1].ent_type_ in ("PER", "ORG") or doc[tok.i + 1].text in self.res.honorifics))):
                 k = tok.i - 1
-                while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t"):
-                    k -= 1
-                has_subject_before = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < tok.i and
-                                         not c.text.startswith("-") for c in tok.children)
-                if doc[k].text == "," and not has_subject_before and not inside_direct(k) and \
+                while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t" or
+                                          doc[k].lower_ in PRONOUN_CLITICS and doc[k].text.startswith("-")):
+                    k -= 1  # "…, a-t-il dit": back over the auxiliary and the clitic
+                clitic = any(doc[m].text.startswith("-") for m in range(k + 1, tok.i + 1))
+                # "Le chef de la MINUSS, X, a salué …" is a plain clause: its subject comes first
+                subject_first = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < k for c in tok.children)
+                if doc[k].text == "," and (clitic or not subject_first) and not inside_direct(k) and \
                         not overlaps_direct(sent.start_char, doc[k].idx):
                     rest = doc[tok.i + 1:end_tok]
-                    if rest and not any(t.lower_ in ("que", "qu'") or t.pos_ == "VERB" for t in rest):
+                    comma = next((t.i for t in rest if t.text == ","), None)
+                    if clitic and comma is not None and comma - tok.i <= 3 and end_tok - comma > 3:
+                        # "Cette année, a-t-il dit, l'accent sera mis …": the report follows
+                        make(comma + 1, self._clause_end(doc, comma + 1, end_tok), lemma, tok.i,
+                             "incise-after")
+                    elif rest and not any(t.lower_ in ("que", "qu'") or t.pos_ == "VERB" for t in rest):
+                        make(sent.start, k, lemma, tok.i, "incise-after")
+                    elif not rest and clitic:
                         make(sent.start, k, lemma, tok.i, "incise-after")
         return out
 
