@@ -396,7 +396,7 @@ class Attributor:
                 sp = self.subject_of(doc, verb_i, last)
             if sp is not None:
                 pron = any(doc[k].lower_ in PRONOUN_CLITICS for k in range(i, min(sent.end, verb_i + 3)))
-                ev = " ".join(t.text for t in doc[i: min(sent.end, verb_i + 4)])
+                ev = doc[i: min(sent.end, verb_i + 4)].text
                 return sp, "incise-pronoun" if pron else "incise", 0.9, ev
         # 2. selon / d'après in the sentence, outside the quote
         for t in sent:
