@@ -160,8 +160,8 @@ class EntityRecognizer:
                     continue
                 j = tok.i + 1
                 k = j
-                while k < len(doc) and k - j < 4 and doc[k].text[:1].isupper() and doc[k].is_alpha \
-                        | ("-" in doc[k].text) and k not in covered:
+                while k < len(doc) and k - j < 4 and doc[k].text[:1].isupper() and \
+                        (doc[k].is_alpha or "-" in doc[k].text) and k not in covered:
                     k += 1
                 if k > j:
                     span = doc[j:k]
@@ -171,6 +171,7 @@ class EntityRecognizer:
                     taken.update(range(j, k))
         people = self._merge_apostrophe_names(doc, people)
         people = self._drop_signatures(doc, blocks, people)
+        people, places = _propagate_names(doc, people, places, covered, kind_at)
         people.sort(key=lambda m: m.start)
         doc._.person_mentions = people
         doc._.org_mentions = sorted(orgs, key=lambda m: m.start)
@@ -241,7 +242,8 @@ class EntityRecognizer:
             return False
         prev = doc[ent.start - 1]
         if prev.lemma_ in self.res.speech_verbs and prev.pos_ == "VERB" and \
-                doc[ent.end].is_punct and any(t.pos_ == "PROPN" for t in toks):
+                (doc[ent.end].is_punct or doc[ent.end].pos_ == "VERB") and \
+                any(t.pos_ == "PROPN" for t in toks):
             return True  # "», a déclaré El-Ghassim Wane.": places do not speak
         if doc[ent.start - 1].text != "," or doc[ent.end].text not in (",", "a", "(") or \
                 not all(t.text[:1].isupper() and not t.is_upper and t.pos_ == "PROPN" for t in toks):
@@ -360,6 +362,30 @@ class EntityRecognizer:
         for i, c in enumerate(out, 1):
             c.id = f"o{i}"
         return out
+
+
+def _propagate_names(doc: Doc, people: list[EntMention], places: list[EntMention], covered: set,
+                     kind_at) -> tuple[list[EntMention], list[EntMention]]:
+    """A name once recognised as a person is a person wherever it recurs: NER tags the same
+    "Bathily" PER in one sentence and LOC or MISC in the next."""
+    full = {fold(m.text) for m in people}
+    surnames = {fold(m.text).split(" ")[-1] for m in people if " " in m.text}
+    taken = {t for m in people for t in range(m.tok_start, m.tok_end)}
+    added = []
+    for ent in doc.ents:
+        if ent.label_ == "PER" or any(i in covered or i in taken for i in range(ent.start, ent.end)):
+            continue
+        key = fold(ent.text)
+        if key in full or (" " not in key and key in surnames):
+            if kind_at(ent.start_char) in ("boilerplate", "caption"):
+                continue
+            added.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end,
+                                    _clean_person_text(ent.text), "person"))
+    if not added:
+        return people, places
+    moved = {t for m in added for t in range(m.tok_start, m.tok_end)}
+    places = [p for p in places if not any(t in moved for t in range(p.tok_start, p.tok_end))]
+    return people + added, places
 
 
 def _cluster_places(mentions: list[EntMention]) -> list[PlaceCluster]:
