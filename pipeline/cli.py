@@ -178,6 +178,58 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return status
 
 
+STAGE_OUTPUTS = {
+    "segment": ("onu_segmenter", ["blocks", "quote_spans"]),
+    "entities": ("onu_entities", ["person_mentions", "organisations", "places"]),
+    "titles": ("onu_titles", ["titles"]),
+    "people": ("onu_people", ["people"]),
+    "quotes": ("onu_quotes", ["quotes"]),
+    "attribution": ("onu_attribution", ["quotes"]),
+    "dates": ("onu_dates", ["dates"]),
+}
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    """Run the pipeline up to one stage and print what that stage adds, as JSON."""
+    import dataclasses
+
+    from .extract import STAGES, load, make_doc
+    from .readers import ReadError, iter_articles
+    from .stages.normalize import normalize
+
+    items = list(iter_articles([args.file]))
+    if not items or isinstance(items[0], ReadError):
+        _err(f"error: {items[0] if items else args.file + ': nothing to read'}")
+        return 1
+    article = items[0]
+    if args.name == "normalize":
+        print(json.dumps({"body": normalize(article.text)[0]}, ensure_ascii=False, indent=1))
+        return 0
+    component, attrs = STAGE_OUTPUTS[args.name]
+    nlp = load()
+    later = STAGES[STAGES.index(component) + 1:]
+    with nlp.select_pipes(disable=[n for n in later if n in nlp.pipe_names]):
+        doc = nlp(make_doc(nlp, article))
+    if doc._.errors:
+        _err(f"error: {article.source}: {'; '.join(doc._.errors)}")
+        return 1
+
+    def plain(value):
+        if dataclasses.is_dataclass(value):
+            return {k: plain(v) for k, v in dataclasses.asdict(value).items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    out = {a: plain(getattr(doc._, a)) for a in attrs}
+    if args.name == "segment":
+        for b in out["blocks"]:
+            b["text"] = doc.text[b["start"]:b["end"]]
+        out["sentences"] = [s.text.strip() for s in doc.sents if s.text.strip()]
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_dir, format_failures, format_report
     from .extract import extract, load
@@ -245,6 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="print each quotation with its speaker and the evidence")
     e.add_argument("file")
     e.set_defaults(func=cmd_explain)
+
+    st = sub.add_parser("stage", help="run the pipeline up to one stage and print its output")
+    st.add_argument("name", choices=["normalize", *STAGE_OUTPUTS])
+    st.add_argument("file")
+    st.set_defaults(func=cmd_stage)
 
     v = sub.add_parser("eval", help="score against gold annotations (ANNOTATION.md)")
     v.add_argument("corpora", nargs="+")

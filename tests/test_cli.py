@@ -113,3 +113,52 @@ def test_library_api_matches_cli(run_dir, extract):
     rec = extract(a.text, published=a.published, article_id="a1")
     cli = json.loads((out / "json" / "a1.json").read_text())
     assert rec["quotes"] == cli["quotes"] and rec["people"] == cli["people"]
+
+
+def test_each_input_kind_end_to_end(tmp_path):
+    """HTML page, JSON Lines, CSV and Parquet through the command line; the manifest records
+    the reader used for each article and a bad dataset row is reported with its row number."""
+    from pathlib import Path
+    src = tmp_path / "in"
+    src.mkdir()
+    html = Path(__file__).parent / "data" / "html" / "recit_casques_bleus.html"
+    (src / "page.html").write_bytes(html.read_bytes())
+    rows = [{"id": "j1", "text": "Le HCR a indiqué que les arrivées avaient doublé depuis janvier "
+                                  "dans les camps du nord du pays.", "date": "2024-02-03"},
+            {"id": "j2", "text": None}]
+    (src / "news.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows),
+                                    encoding="utf-8")
+    pd.DataFrame([{"ident": "c1", "corps": "« Nous manquons de tout », a déclaré Marie Okafor, "
+                                          "coordonnatrice humanitaire, lundi à Bangui."}]).to_csv(
+        src / "news.csv", index=False)
+    pd.DataFrame([{"id": "pq1", "text": "L'OMS a averti que l'épidémie pourrait s'étendre aux "
+                                       "provinces voisines avant la saison des pluies."}]).to_parquet(
+        src / "news.parquet")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(src / "page.html"), str(src / "news.jsonl"), str(src / "news.parquet"),
+                   "--out", str(out), "--workers", "1")
+    assert proc.returncode == 1 and "row 2" in proc.stderr  # the row without text
+    proc2 = run_cli("run", str(src / "news.csv"), "--out", str(out / "csv_run"), "--workers", "1",
+                    "--id-column", "ident", "--text-column", "corps")
+    assert proc2.returncode == 0, proc2.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["readers"] == {"page": "html", "j1": "jsonl", "pq1": "parquet"}
+    rec = json.loads((out / "json" / "j1.json").read_text())
+    assert rec["published"] == "2024-02-03" and rec["quotes"][0]["speaker_kind"] == "organisation"
+    page = json.loads((out / "json" / "page.json").read_text())
+    assert page["reader"] == "html" and page["title"] and page["body"]
+    jsonschema.validate(page, json_schema())
+    c1 = json.loads((out / "csv_run" / "json" / "c1.json").read_text())
+    assert c1["quotes"][0]["speaker_name"] == "Marie Okafor"
+
+
+def test_single_stage_from_the_command_line(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(ARTICLE, encoding="utf-8")
+    proc = run_cli("stage", "segment", str(f))
+    assert proc.returncode == 0, proc.stderr
+    blocks = json.loads(proc.stdout)["blocks"]
+    assert [b["kind"] for b in blocks][-1] == "caption"
+    proc = run_cli("stage", "people", str(f))
+    people = json.loads(proc.stdout)["people"]
+    assert people[0]["name"] == "Valentine Rugwabiza" and people[0]["gender"] == "female"
