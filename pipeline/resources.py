@@ -22,6 +22,7 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Case- and accent-insensitive key ("États-Unis" -> "etats-unis"), apostrophes unified."""
     text = text.replace("’", "'").replace("\u00a0", " ")
@@ -119,6 +120,8 @@ class Resources:
     boilerplate: list[re.Pattern]
     naming_cues: frozenset[str] = frozenset()
     participles: dict[str, str] = field(default_factory=dict)  # "résumé" -> "résumer"
+    boilerplate_any: Optional[re.Pattern] = None  # all boilerplate patterns as one regex
+    credit_keys: frozenset[str] = frozenset()  # credit prefixes and organisation acronyms
     org_by_id: dict[str, OrgEntry] = field(default_factory=dict)
 
 
@@ -198,4 +201,7 @@ def load_resources(path: Optional[str] = None) -> Resources:
                     boiler, naming)
     res.org_by_id = {o.id: o for o in orgs}
     res.participles = {form: lemma for lemma in verbs for form in past_participles(lemma)}
+    if boiler:
+        res.boilerplate_any = re.compile("|".join(f"(?:{p.pattern})" for p in boiler), re.IGNORECASE)
+    res.credit_keys = credits | {fold(o.acronym) for o in orgs if o.acronym}
     return res

@@ -43,7 +43,9 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.records import DateExpr
+from ._ext import guarded
+
+from ..records import DateExpr
 
 __all__ = ["find_dates", "DateFinder"]
 
@@ -339,6 +341,7 @@ if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 
 
+@guarded
 class DateFinder:
     """Sets `doc._.dates` from the text and `doc._.published` (an ISO date or None)."""
 

@@ -28,8 +28,35 @@ class OffsetMap:
         return self.original[i]
 
 
+_SPACE_TABLE = str.maketrans({**_SPACES, "\r": None})
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’ʼ′](?=[^\W\d_])")
+_LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]|«(?!\s)|(?<![\s«])»")
+
+
 def normalize(text: str) -> tuple[str, OffsetMap]:
-    """Return (normalised text, map). Length changes only where guillemets gain a space."""
+    """Return (normalised text, map). Length changes only where guillemets gain a space or
+    invisible characters are dropped; most articles take the fast path, where the map is the
+    identity."""
+    if _LENGTH_CHANGES.search(text) is None:
+        out_text = _APOSTROPHE.sub("'", text.translate(_SPACE_TABLE))
+        return out_text, OffsetMap(_Identity(len(text)), len(text))
+    return _normalize_slow(text)
+
+
+class _Identity:
+    """The identity offset map without a list of n integers."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> int:
+        return i
+
+
+def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
     out: list[str] = []
     orig: list[int] = []
     n = len(text)

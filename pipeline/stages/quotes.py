@@ -70,11 +70,15 @@ def verb_lemma(tok, res: Optional[Resources] = None) -> str:
     return lemma
 
 
+_SPEECH_POS = frozenset(("VERB", "AUX", "NOUN", "ADJ"))
+
+
 def is_speech_verb(tok, res: Resources) -> bool:
-    if tok.pos_ in ("VERB", "AUX"):
+    pos = tok.pos_
+    if pos not in _SPEECH_POS:
+        return False  # most tokens: decided without building a lemma string
+    if pos in ("VERB", "AUX"):
         return verb_lemma(tok, res) in res.speech_verbs
-    if tok.pos_ not in ("NOUN", "ADJ"):
-        return False
     return verb_lemma(tok, res) in res.speech_verbs or _present_as_noun(tok, res) is not None
 
 
@@ -110,12 +114,20 @@ class QuoteFinder:
                 continue
             quotes.extend(self._split_incises(doc, span, qs.closed))
         direct_ranges = [(q.start, q.end) for q in quotes]
+        inside = bytearray(len(doc))  # token i lies inside a direct quotation
+        for a, b in direct_ranges:
+            span = doc.char_span(a, b, alignment_mode="expand")
+            if span is not None:
+                inside[span.start:span.end] = b"\x01" * len(span)
         blocks = doc._.blocks or []
         for sent in doc.sents:
             b = block_at(blocks, sent.start_char) if blocks else None
             if b is not None and b.kind in ("caption", "boilerplate"):
                 continue
-            quotes.extend(self._indirect(doc, sent, direct_ranges))
+            if not any(is_speech_verb(t, self.res) or t.lower_ in _SELON or t.lower_ in ("pour", "d'")
+                       for t in sent):
+                continue  # no cue in the sentence: nothing to report
+            quotes.extend(self._indirect(doc, sent, direct_ranges, inside))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         return doc
@@ -191,7 +203,8 @@ class QuoteFinder:
                               subject_tok=subject_tok, rule_hint=hint, closed=closed)
 
     # ---- indirect ---------------------------------------------------------------------------
-    def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]]) -> list[QuoteCandidate]:
+    def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]],
+                  inside: bytearray) -> list[QuoteCandidate]:
         out: list[QuoteCandidate] = []
         end_tok = sent.end
         while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
@@ -200,8 +213,7 @@ class QuoteFinder:
             return out
 
         def inside_direct(i: int) -> bool:
-            c = doc[i].idx
-            return any(a <= c < b for a, b in direct)
+            return inside[i]
 
         def overlaps_direct(a: int, b: int) -> bool:
             return any(x < b and a < y for x, y in direct)

@@ -48,6 +48,7 @@ _END_PUNCT = tuple(".!?:;…»\"”)")
 _ABBREV = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "av", "etc", "no",
            "vol", "p", "art", "cf", "env", "j.-c", "s.e", "gén", "col", "lt", "sgt"}
 _OPEN = {"«": "»", "“": "”", "‹": "›", "„": "“"}
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"]?\s+(?=[A-ZÀ-Ý0-9«“\"—–-])")
 
 
 def split_blocks(text: str, res: Resources) -> list[Block]:
@@ -68,9 +69,9 @@ def split_blocks(text: str, res: Resources) -> list[Block]:
         credit_end = -1
         words = stripped.split()
         m = _CREDIT.match(stripped)
-        if any(p.fullmatch(stripped) for p in res.boilerplate):
+        if res.boilerplate_any is not None and res.boilerplate_any.fullmatch(stripped):
             kind = "boilerplate"
-        elif m and fold(m.group("credit").split("/")[0]) in res.credit_prefixes | {"photo", "un photo", "onu photo", "photo onu"} | _credit_orgs(res):
+        elif m and fold(m.group("credit").split("/")[0]) in res.credit_keys:
             kind = "caption"
             credit_end = start + m.end("credit")
         elif len(words) <= 14 and len(stripped) < 120 and not _ends_sentence(stripped):
@@ -89,10 +90,6 @@ def _ends_sentence(line: str) -> bool:
     if core != line:
         return False
     return line.endswith(_END_PUNCT)
-
-
-def _credit_orgs(res: Resources) -> set[str]:
-    return {fold(o.acronym) for o in res.organisations if o.acronym}
 
 
 def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
@@ -190,13 +187,14 @@ def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> 
     capital, a digit or an opening mark; never inside a quotation."""
     inside = bytearray(len(text) + 1)
     for q in quotes:
-        for k in range(q.start, min(q.end, len(text))):
-            inside[k] = 1
+        end = min(q.end, len(text))
+        if end > q.start:
+            inside[q.start:end] = b"\x01" * (end - q.start)
     starts: set[int] = set()
     for b in blocks:
         if not inside[b.start] or b.kind in ("caption", "boilerplate"):
             starts.add(b.start)
-    pattern = re.compile(r"[.!?…]+[»”\"]?\s+(?=[A-ZÀ-Ý0-9«“\"—–-])")
+    pattern = _SENTENCE_END
     for b in blocks:
         for m in pattern.finditer(text, b.start, b.end):
             nxt = m.end()
