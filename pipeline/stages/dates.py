@@ -281,11 +281,30 @@ def _norm_rel(word: str, gender: str) -> str:
     return base + "e" if gender == "f" else base
 
 
+# A rule can only match where one of its words occurs: rules whose words are absent from the
+# article are skipped (most articles have no "hier", no "la semaine dernière" …).
+_MONTH_WORDS = ("janv", "févr", "fevr", "mars", "avril", "avr.", "mai", "juin", "juil", "août", "aout",
+                "sept", "oct", "nov", "déc", "dec")
+_TRIGGERS = {
+    "range_first": _MONTH_WORDS, "day": _MONTH_WORDS, "month": _MONTH_WORDS,
+    "numeric": ("/", "."), "year": ("19", "20"),
+    "weekday": tuple(_WEEKDAYS),
+    "rel_day": ("hier", "demain", "aujourd", "matin", "soir", "midi"),
+    "rel_week": ("semaine",), "rel_month": ("mois",), "rel_year": ("année", "an ", "an,", "an."),
+    "ago": ("il y a", "dans"),
+}
+
+
 def _candidates(text: str):
     """(start, end, priority, kind, match) for every rule match, before overlap removal."""
-    for m in _RANGE.finditer(text):
-        yield m.start("x"), m.end("x"), _PRIORITY["range"], "range_first", m
+    low = text.lower()
+    present = {kind for kind, words in _TRIGGERS.items() if any(w in low for w in words)}
+    if "range_first" in present:
+        for m in _RANGE.finditer(text):
+            yield m.start("x"), m.end("x"), _PRIORITY["range"], "range_first", m
     for kind, rx in _RULES:
+        if kind not in present:
+            continue
         for m in rx.finditer(text):
             yield m.start("x"), m.end("x"), _PRIORITY.get(kind, 4), kind, m
 
