@@ -43,7 +43,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._ext import guarded
+from ._ext import ensure_extensions, guarded
 
 from ..records import DateExpr
 
@@ -354,10 +354,6 @@ class _Groups:
 # ------------------------------------------------------------------------------------------
 # spaCy component
 
-if not Doc.has_extension("dates"):
-    Doc.set_extension("dates", default=None)
-if not Doc.has_extension("published"):
-    Doc.set_extension("published", default=None)
 
 
 @guarded
@@ -365,6 +361,7 @@ class DateFinder:
     """Sets `doc._.dates` from the text and `doc._.published` (an ISO date or None)."""
 
     def __init__(self, nlp: Language, name: str = "onu_dates"):
+        ensure_extensions()  # doc._.dates, doc._.published, doc._.errors
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
