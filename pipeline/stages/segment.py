@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -231,8 +233,13 @@ class Segmenter:
         starts = sentence_starts(text, blocks, quotes)
         doc._.blocks = blocks
         doc._.quote_spans = quotes
+        # one array write: setting Token.is_sent_start token by token rescans the Doc each time
+        values = numpy.full(len(doc), -1, dtype="int64")
         for tok in doc:
-            tok.is_sent_start = tok.i == 0 or (not tok.is_space and tok.idx in starts)
+            if tok.i == 0 or (tok.idx in starts and not tok.is_space):
+                values[tok.i] = 1
+        if len(doc):
+            doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
         return doc
 
 
