@@ -17,6 +17,8 @@ _DOC_EXTENSIONS = {
     "dates": None,  # dates: list[DateExpr]
     "article": None,  # article metadata dict (id, source, title, url, published, captions)
     "record": None,  # record: the output record as a dict
+    "sentences": None,  # segment: list[Span], the sentences (computed once; Doc.sents rescans)
+    "sent_index": None,  # segment: token index -> sentence number
     "errors": None,  # stage failures on this document (list[str]); the batch goes on
 }
 
@@ -25,6 +27,24 @@ def ensure_extensions() -> None:
     for name, default in _DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def sentences(doc: Doc) -> list:
+    """The Doc's sentences as Spans, computed once (spaCy's Doc.sents and Token.sent walk the
+    token array on every access, which made sentence lookups the stages' main cost)."""
+    if doc._.sentences is None:
+        sents = list(doc.sents)
+        index = [0] * len(doc)
+        for n, sent in enumerate(sents):
+            index[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        doc._.sentences, doc._.sent_index = sents, index
+    return doc._.sentences
+
+
+def sentence_of(doc: Doc, i: int):
+    """The sentence (a Span) that holds token i."""
+    sents = sentences(doc)
+    return sents[doc._.sent_index[i]]
 
 
 def guarded(cls):

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import ensure_extensions, guarded, sentence_of, sentences
 from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
 from .people import resolve_gender
 from .segment import block_at
@@ -81,10 +81,8 @@ class Attributor:
                       for t in range(self.mentions[k].tok_start, self.mentions[k].tok_end))))
              for k in owner), key=lambda x: x[0])
         self.last_subject: dict[str, int] = {}
-        self.sent_index = [0] * len(doc)
-        for n, sent in enumerate(doc.sents):
-            for t in range(sent.start, sent.end):
-                self.sent_index[t] = n
+        sentences(doc)
+        self.sent_index = doc._.sent_index
         self.people = people
 
     # ---- resolution -------------------------------------------------------------------------
@@ -310,7 +308,7 @@ class Attributor:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is None:
                 continue
-            sent = doc[span.start].sent
+            sent = sentence_of(doc, span.start)
             block = block_at(blocks, q.start)
             bidx = blocks.index(block) if block in blocks else -1
             sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
@@ -454,12 +452,12 @@ class Attributor:
     def _previous_subject(self, doc: Doc, i: int) -> Optional[Speaker]:
         """A quotation standing alone after "X a lancé un appel." is X's: the person subject
         of the previous sentence, in the same or the previous paragraph."""
-        sent = doc[i].sent
+        sent = sentence_of(doc, i)
         if sent.start == 0:
             return None
-        prev = doc[sent.start - 1].sent
+        prev = sentence_of(doc, sent.start - 1)
         while prev.start > 0 and all(t.is_space for t in prev):
-            prev = doc[prev.start - 1].sent
+            prev = sentence_of(doc, prev.start - 1)
         if doc.text.count("\n", prev.end_char, sent.start_char) > 2:
             return None  # more than one paragraph break away
         for t in prev:
@@ -488,7 +486,7 @@ class Attributor:
 
     def _topic(self, doc: Doc, i: int) -> Optional[Speaker]:
         """"Quant à la Mauritanie, elle a demandé …": the pronoun takes up the topic."""
-        sent = doc[i].sent
+        sent = sentence_of(doc, i)
         s = sent.start
         if s + 2 < i and doc[s].lower_ == "quant" and doc[s + 1].lower_ in ("à", "au", "aux"):
             comma = next((t.i for t in doc[s + 2:i] if t.text == ","), None)

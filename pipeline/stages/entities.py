@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..resources import OrgEntry, Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import ensure_extensions, guarded, sentence_of
 from .segment import block_at
 from .titles import match_title
 
@@ -250,7 +250,7 @@ class EntityRecognizer:
             return False
         if fold(ent.text) in self.res.not_people:
             return False
-        sent_start = ent.sent.start
+        sent_start = sentence_of(doc, ent.start).start
         for j in range(ent.start - 2, max(sent_start, ent.start - 25) - 1, -1):
             tok = doc[j]
             if tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "«", "»"):

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import ensure_extensions, guarded, sentence_of, sentences
 from .segment import block_at
 
 PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils": ("male", "plur"),
@@ -120,7 +120,7 @@ class QuoteFinder:
             if span is not None:
                 inside[span.start:span.end] = b"\x01" * len(span)
         blocks = doc._.blocks or []
-        for sent in doc.sents:
+        for sent in sentences(doc):
             b = block_at(blocks, sent.start_char) if blocks else None
             if b is not None and b.kind in ("caption", "boilerplate"):
                 continue
@@ -143,7 +143,7 @@ class QuoteFinder:
         if len(words) >= self.min_words:
             return True
         # short span: a quotation only when someone is said to say it in this sentence
-        sent = span.sent
+        sent = sentence_of(doc, span.start)
         if all(w.text[:1].isupper() for w in words) and len(words) > 1:
             return False  # Title Case name of a thing
         for tok in sent:

@@ -14,7 +14,7 @@ from ..records import (Article, ArticleRecord, DateExpr, Mention, Organisation, 
 from ._ext import ensure_extensions, guarded
 
 _WORK = ("blocks", "quote_spans", "org_mentions", "person_mentions", "place_mentions", "titles",
-         "people", "organisations", "places", "quotes", "dates")
+         "people", "organisations", "places", "quotes", "dates", "sentences", "sent_index")
 
 
 def article_meta(article: Article) -> dict:

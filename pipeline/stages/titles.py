@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, TitleForm, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import ensure_extensions, guarded, sentence_of
 
 _FORMER = {"ancien", "ancienne", "ex", "ex-", "anciens", "anciennes"}
 _NEW = {"nouveau", "nouvel", "nouvelle"}
@@ -209,7 +209,7 @@ class TitleFinder:
             end -= 1
         starts: list[tuple[int, TitleForm]] = []
         j = end - 1
-        sent_start = doc[m.tok_start].sent.start
+        sent_start = sentence_of(doc, m.tok_start).start
         while j >= max(sent_start, end - 30):
             tok = doc[j]
             if tok.text == ")" and j - 2 >= sent_start and _acronym_group(doc, j - 2):
