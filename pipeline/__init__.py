@@ -8,12 +8,12 @@ __version__ = "0.1.0"
 
 
 def load(*args, **kwargs):
-    from .extract import load as _load
+    from .core import load as _load
     return _load(*args, **kwargs)
 
 
 def extract(*args, **kwargs):
-    from .extract import extract as _extract
+    from .core import extract as _extract
     return _extract(*args, **kwargs)
 
 

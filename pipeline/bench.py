@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import importlib
 import json
 import os
 import random
@@ -338,7 +337,7 @@ def slope_per_1000(xs: list[float], ys: list[float]) -> float:
 def stage_costs(nlp, articles: list, batch_size: int) -> dict[str, float]:
     """Seconds per component over `articles` (one pass, components in pipeline order, the
     statistical ones batched as in `nlp.pipe`), plus normalisation + tokenisation."""
-    from .extract import make_doc
+    from .core import make_doc
 
     costs: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -404,7 +403,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     import psutil
 
     from .engines import local
-    extract_mod = importlib.import_module("pipeline.extract")  # the module, not pipeline.extract()
+    from . import core as extract_mod
 
     bases, where = base_articles(args.source)
     articles = list(corpus(bases, n_articles, args.seed))

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline run|schema|explain|eval|report`.
+"""Command line: `python -m pipeline run|schema|explain|stage|eval|report`.
 
 `run` reads inputs (txt, HTML, datasets, stdin), refuses duplicate ids before any work, skips
 articles already done with the same text and pipeline version, streams every article through the
@@ -9,12 +9,13 @@ any article failed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from . import __version__
 from .records import Article, json_schema
@@ -28,20 +29,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .export import fingerprint, write_json_atomic, write_tables
     from .readers import ReadError, iter_articles
     from .stages.language import detect_language
-    from .stages.segment import find_quote_spans, split_blocks
-    from .resources import load_resources
-    from .stages.normalize import normalize
 
     t0 = time.time()
     out = Path(args.out)
+    opts = dict(text_column=args.text_column, id_column=args.id_column,
+                title_column=args.title_column, date_column=args.date_column,
+                url_column=args.url_column, max_bytes=args.max_bytes)
     failures: list[dict] = []
     warnings: list[dict] = []
-    articles: list[Article] = []
+
+    # pass 1: ids only, so duplicates are refused before any work and nothing is held in memory
+    # (standard input can be read once: that one article is kept)
     seen: dict[str, str] = {}
+    readers_used: dict[str, str] = {}
     duplicates = []
-    for item in iter_articles(args.paths, text_column=args.text_column, id_column=args.id_column,
-                              title_column=args.title_column, date_column=args.date_column,
-                              url_column=args.url_column, max_bytes=args.max_bytes):
+    kept: list[Article] = []
+    for item in iter_articles(args.paths, **opts):
         if isinstance(item, ReadError):
             failures.append({"id": None, "source": item.source, "reason": item.problem})
             _err(f"error: {item}")
@@ -50,89 +53,90 @@ def cmd_run(args: argparse.Namespace) -> int:
             duplicates.append((item.id, seen[item.id], item.source))
             continue
         seen[item.id] = item.source
-        articles.append(item)
+        readers_used[item.id] = item.reader
+        if item.source == "stdin":
+            kept.append(item)
     if duplicates:
-        for aid, a, b in duplicates:
-            _err(f"error: duplicate article id {aid!r}: {a} and {b}")
+        for aid, first, second in duplicates:
+            _err(f"error: duplicate article id {aid!r}: {first} and {second}")
         _err("error: nothing processed; give each input a distinct file name or id")
         return 2
 
-    res = load_resources()
-    todo: list[Article] = []
-    skipped = 0
+    # pass 2: stream the articles to the engine; skip non-French and unchanged ones
+    fps: dict[str, str] = {}
     fp_dir = out / ".state"
-    for a in articles:
-        lang, share = detect_language(a.text)
-        if lang != "fr":
-            reason = ("no French prose found" if lang == "und"
-                      else f"not French (detected {lang!r}, {share:.0%} of stop words); skipped")
-            failures.append({"id": a.id, "source": a.source, "reason": reason})
-            _err(f"error: {a.source}: {reason}")
-            continue
-        norm, _ = normalize(a.text)
-        blocks = split_blocks(norm, res)
-        open_quotes = [q for q in find_quote_spans(norm, blocks) if not q.closed]
-        if open_quotes:
-            msg = f"{len(open_quotes)} quotation mark(s) never closed; quotation ended at the paragraph end"
-            warnings.append({"id": a.id, "source": a.source, "warning": msg})
-            if not args.quiet:
-                _err(f"warning: {a.source}: {msg}")
-        fp = fingerprint(a.text + "\0" + json.dumps([a.published, a.title, a.url]), __version__)
-        fp_file = fp_dir / a.id
-        if not args.force and (out / "json" / f"{a.id}.json").exists() and fp_file.exists() \
-                and fp_file.read_text() == fp:
-            skipped += 1
-            continue
-        todo.append((a, fp))
+    counts = {"skipped": 0}
 
-    engine_name = args.engine
-    if engine_name == "dask":
+    def todo() -> Iterator[Article]:
+        rest = [p for p in args.paths if str(p) != "-"]
+        for a in itertools.chain(kept, iter_articles(rest, **opts) if rest else ()):
+            if isinstance(a, ReadError):
+                continue  # reported in pass 1
+            lang, share = detect_language(a.text)
+            if lang != "fr":
+                reason = ("no French prose found" if lang == "und"
+                          else f"not French (detected {lang!r}, {share:.0%} of stop words); skipped")
+                failures.append({"id": a.id, "source": a.source, "reason": reason})
+                _err(f"error: {a.source}: {reason}")
+                continue
+            fp = fingerprint(a.text + "\0" + json.dumps([a.published, a.title, a.url]), __version__)
+            fp_file = fp_dir / a.id
+            if not args.force and (out / "json" / f"{a.id}.json").exists() and fp_file.exists() \
+                    and fp_file.read_text() == fp:
+                counts["skipped"] += 1
+                continue
+            fps[a.id] = fp
+            yield a
+
+    if args.engine == "dask":
         from .engines.dask import run as engine_run
-        outcomes = engine_run([a for a, _ in todo], workers=args.workers, scheduler=args.scheduler,
+        outcomes = engine_run(todo(), workers=args.workers, scheduler=args.scheduler,
                               batch_size=args.batch_size)
     else:
         from .engines.local import run as engine_run
-        outcomes = engine_run([a for a, _ in todo], workers=args.workers or 1,
-                              batch_size=args.batch_size)
-    fps = {a.id: fp for a, fp in todo}
-    readers_used = {a.id: a.reader for a in articles}
+        outcomes = engine_run(todo(), workers=args.workers or 1, batch_size=args.batch_size)
     bar = None
-    if not args.quiet and len(todo) > 5:
+    if not args.quiet and len(seen) > 5:
         from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="article", file=sys.stderr, dynamic_ncols=True)
-    done = 0
-    n_quotes = 0
+        bar = tqdm(total=len(seen), unit="article", file=sys.stderr, dynamic_ncols=True)
+    done = n_quotes = 0
     for outcome in outcomes:
         a = outcome.article
         if outcome.error:
             failures.append({"id": a.id, "source": a.source, "reason": outcome.error})
             _err(f"error: {a.source}: {outcome.error}")
         else:
-            write_json_atomic(out / "json" / f"{a.id}.json", outcome.record)
+            record = outcome.record
+            write_json_atomic(out / "json" / f"{a.id}.json", record)
             fp_dir.mkdir(parents=True, exist_ok=True)
-            (fp_dir / a.id).write_text(fps[a.id])
+            (fp_dir / a.id).write_text(fps.pop(a.id, ""))
             done += 1
-            n_quotes += len(outcome.record["quotes"])
+            n_quotes += len(record["quotes"])
+            for w in record.get("warnings", []):
+                warnings.append({"id": a.id, "source": a.source, "warning": w})
+                if not args.quiet:
+                    _err(f"warning: {a.source}: {w}")
         if bar is not None:
-            bar.update(1)
+            bar.n = done + counts["skipped"] + len([f for f in failures if f["id"]])
+            bar.refresh()
     if bar is not None:
         bar.close()
-    counts = write_tables(out)
+    table_counts = write_tables(out)
     manifest = {
         "package": {"name": "onu-quotes", "version": __version__},
         "versions": _versions(),
-        "engine": engine_name, "workers": args.workers,
+        "engine": args.engine, "workers": args.workers,
         "inputs": [str(p) for p in args.paths],
-        "articles": {"read": len(articles), "processed": done, "skipped_unchanged": skipped,
+        "articles": {"read": len(seen), "processed": done, "skipped_unchanged": counts["skipped"],
                      "failed": len(failures)},
         "readers": readers_used,
-        "counts": counts,
+        "counts": table_counts,
         "failures": failures,
         "warnings": warnings,
         "wall_time_s": round(time.time() - t0, 2),
     }
     write_json_atomic(out / "manifest.json", manifest)
-    print(f"{done} processed, {skipped} unchanged, {len(failures)} failed, {n_quotes} quotes "
+    print(f"{done} processed, {counts['skipped']} unchanged, {len(failures)} failed, {n_quotes} quotes "
           f"-> {out} ({manifest['wall_time_s']} s)")
     return 1 if failures else 0
 
@@ -153,7 +157,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .extract import extract
+    from .core import extract
     from .readers import ReadError, iter_articles
     status = 0
     for item in iter_articles([args.file]):
@@ -193,7 +197,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
     """Run the pipeline up to one stage and print what that stage adds, as JSON."""
     import dataclasses
 
-    from .extract import STAGES, load, make_doc
+    from .core import STAGES, load, make_doc
     from .readers import ReadError, iter_articles
     from .stages.normalize import normalize
 
@@ -232,7 +236,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_dir, format_failures, format_report
-    from .extract import extract, load
+    from .core import extract, load
     from .readers.txt import read_txt
 
     nlp = load()

@@ -113,6 +113,7 @@ class ArticleRecord:
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateExpr] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # problems of the input that were recovered
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,6 +148,7 @@ def json_schema() -> dict[str, Any]:
         "required": [
             "schema_version", "id", "source", "url", "title", "published", "language", "reader",
             "body", "people", "organisations", "places", "quotes", "dates", "captions",
+            "warnings",
         ],
         "properties": {
             "schema_version": {"const": SCHEMA_VERSION},
@@ -162,6 +164,7 @@ def json_schema() -> dict[str, Any]:
             "reader": {"type": "string"},
             "body": {"type": "string"},
             "captions": {"type": "array", "items": {"type": "string"}},
+            "warnings": {"type": "array", "items": {"type": "string"}},
             "people": {
                 "type": "array",
                 "items": {

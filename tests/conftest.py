@@ -15,7 +15,7 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def extract(nlp):
-    from pipeline.extract import extract as _extract
+    from pipeline.core import extract as _extract
 
     def run(text, published=None, article_id="t"):
         return _extract(text, published=published, article_id=article_id, nlp=nlp)

@@ -115,11 +115,10 @@ def test_local_engine_two_processes_same_records(local_records):
 def _install_fault():
     """Runs inside each Dask worker (pickled by value): add a stage, unguarded like any
     third-party component, that raises for the article "onu-boom" only."""
-    import importlib
 
     from spacy.language import Language
 
-    extract = importlib.import_module("pipeline.extract")
+    from pipeline import core as extract
 
     def boom(doc):
         if doc._.article_id == "onu-boom":

@@ -13,7 +13,7 @@ How it works
   `partition_size` and sent with `client.submit`; at most `max_in_flight` partitions (default
   2 x the cluster's worker threads) are out at a time, so a corpus of millions of articles keeps
   the client's memory flat: the next partition is read from the input only when one comes back.
-* On the worker, `process_partition` gets the pipeline from `pipeline.extract.load()`, which
+* On the worker, `process_partition` gets the pipeline from `pipeline.core.load()`, which
   caches it in the worker process: a worker loads `fr_core_news_md` and our stages once, on its
   first partition, whatever the number of partitions (`worker_stats()` tells, per worker).
   A lock makes the worker's partitions run one at a time: our stages keep per-document state on
@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import itertools
 import os
 import threading
@@ -84,10 +83,11 @@ _SEEN: list = []  # the pipeline object(s) this process got from `load()`
 
 
 def _worker_nlp():
-    """The pipeline of this process, loaded on first use: `pipeline.extract.load()` caches it
+    """The pipeline of this process, loaded on first use: `pipeline.core.load()` caches it
     per process. `model_loads` counts the distinct pipeline objects it returned (1 when cached)."""
-    # the module, not the `pipeline.extract` function that `pipeline/__init__.py` exports
-    nlp = importlib.import_module("pipeline.extract").load()
+    from ..core import load
+
+    nlp = load()
     if not any(nlp is seen for seen in _SEEN):
         _SEEN.append(nlp)
         _STATS["model_loads"] += 1
@@ -95,7 +95,7 @@ def _worker_nlp():
 
 
 def _one(nlp, article: Article, batch_size: int = 1) -> tuple[Optional[dict], Optional[str]]:
-    from ..extract import make_doc
+    from ..core import make_doc
 
     try:
         doc = make_doc(nlp, article)
@@ -132,7 +132,7 @@ def process_partition(articles: list[Article], batch_size: int = 16
 
 def _process(nlp, articles: list[Article], batch_size: int
              ) -> list[tuple[Optional[dict], Optional[str]]]:
-    from ..extract import make_doc
+    from ..core import make_doc
 
     results: list[Optional[tuple[Optional[dict], Optional[str]]]] = [None] * len(articles)
     docs = []

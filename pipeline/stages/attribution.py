@@ -301,6 +301,7 @@ class Attributor:
         self._index(doc)
         quotes: list[QuoteCandidate] = doc._.quotes or []
         blocks = doc._.blocks or []
+        block_number = {id(b): n for n, b in enumerate(blocks)}
         last: Optional[Speaker] = None
         last_block_idx = -10
         pending: list[QuoteCandidate] = []
@@ -310,7 +311,7 @@ class Attributor:
                 continue
             sent = sentence_of(doc, span.start)
             block = block_at(blocks, q.start)
-            bidx = blocks.index(block) if block in blocks else -1
+            bidx = block_number.get(id(block), -1)
             sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
             if sp is None and q.type == "direct" and q.cue is None and (block is None or block.kind == "prose"):
                 # a person who is the subject of the sentence just before takes the floor;
@@ -331,7 +332,7 @@ class Attributor:
                 q.speaker_kind, q.speaker_ref, q.speaker_name = sp.kind, sp.ref, sp.name
                 last = sp
                 end_block = block_at(blocks, max(q.start, q.end - 1))
-                last_block_idx = blocks.index(end_block) if end_block in blocks else bidx
+                last_block_idx = block_number.get(id(end_block), bidx)
                 # a pronoun resolved to a person of unknown gender is evidence of it
                 if sp.pronoun and sp.kind == "person" and sp.ref:
                     c = next((p for p in self.people if p.id == sp.ref), None)
@@ -345,7 +346,6 @@ class Attributor:
         return doc
 
     def _attribute(self, doc: Doc, q: QuoteCandidate, span, sent, last):
-        text = doc.text
         # explicit subject token (selon X, incise clitic inside the marks)
         if q.cue_tok is not None and q.cue is None:
             q.cue = verb_lemma(doc[q.cue_tok], self.res)
@@ -458,7 +458,8 @@ class Attributor:
         prev = sentence_of(doc, sent.start - 1)
         while prev.start > 0 and all(t.is_space for t in prev):
             prev = sentence_of(doc, prev.start - 1)
-        if doc.text.count("\n", prev.end_char, sent.start_char) > 2:
+        # whitespace tokens belong to the sentence before them: count the breaks after `prev`
+        if sum(t.text.count("\n") for t in doc[prev.start:sent.start] if t.is_space) > 2:
             return None  # more than one paragraph break away
         for t in prev:
             if t.dep_ in _SUBJ_DEPS and (t.i in self.person_tok or t.i in self.title_tok):

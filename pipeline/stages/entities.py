@@ -290,13 +290,14 @@ class EntityRecognizer:
             for w in fold(m.text).split():
                 words_elsewhere[w] = words_elsewhere.get(w, 0) + 1
         out = []
+        text = doc.text  # spaCy rebuilds Doc.text on every access: once per document
         for m in people:
             b = block_at(blocks, m.start)
-            line = doc.text[b.start:b.end] if b else ""
+            line = text[b.start:b.end] if b else ""
             own = all(words_elsewhere.get(w, 0) <= 1 for w in fold(m.text).split())
             if b and own and m.honorific is None:
-                before = doc.text[b.start:m.start].strip()
-                after = doc.text[m.end:b.end].strip()
+                before = text[b.start:m.start].strip()
+                after = text[m.end:b.end].strip()
                 if not before and after in ("", ".") and b.kind != "prose" or \
                         not before and after in ("", ".") and len(line.split()) <= 4:
                     continue  # a name alone on its line: byline

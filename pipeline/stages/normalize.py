@@ -30,7 +30,7 @@ class OffsetMap:
 
 _SPACE_TABLE = str.maketrans({**_SPACES, "\r": None})
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’ʼ′](?=[^\W\d_])")
-_LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]|«(?!\s)|(?<![\s«])»")
+_LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]" + r"|«(?!\s)|(?<![\s«])»")
 
 
 def normalize(text: str) -> tuple[str, OffsetMap]:

@@ -106,7 +106,6 @@ class QuoteFinder:
         self.min_words = min_words
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
         quotes: list[QuoteCandidate] = []
         for qs in doc._.quote_spans or []:
             span = _tok_range(doc, qs.start, qs.end)
@@ -199,7 +198,7 @@ class QuoteFinder:
             e -= 1
         span = doc[s:e]
         start, end = span.start_char, span.end_char
-        return QuoteCandidate(start, end, doc.text[start:end], "direct", cue_tok=cue_tok,
+        return QuoteCandidate(start, end, span.text, "direct", cue_tok=cue_tok,
                               subject_tok=subject_tok, rule_hint=hint, closed=closed)
 
     # ---- indirect ---------------------------------------------------------------------------

@@ -65,7 +65,15 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
         id=article["id"], body=doc.text, source=article.get("source", ""), url=article.get("url"),
         title=article.get("title"), published=article.get("published"), language="fr",
         reader=article.get("reader", "txt"), people=people, organisations=organisations,
-        places=places, quotes=quotes, dates=dates, captions=list(article.get("captions") or []))
+        places=places, quotes=quotes, dates=dates, captions=list(article.get("captions") or []),
+        warnings=_warnings(doc))
+
+
+def _warnings(doc: Doc) -> list[str]:
+    unclosed = sum(1 for q in doc._.quote_spans or [] if not q.closed)
+    if unclosed:
+        return [f"{unclosed} quotation mark(s) never closed; quotation ended at the paragraph end"]
+    return []
 
 
 @guarded
