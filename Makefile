@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test eval bench report install-browser clean
+.PHONY: install run test eval bench bench-quick report install-browser clean
 
 install: $(STAMP)
 
@@ -25,7 +25,10 @@ eval: install
 	$(BIN)/python -m pipeline eval corpus/golden $(wildcard ../shared/corpus/dev) --json outputs/eval.json
 
 bench: install
-	$(BIN)/python -m pipeline.bench --out outputs/bench.json
+	-$(BIN)/python -m pipeline.bench --out outputs/bench.json
+
+bench-quick: install
+	-$(BIN)/python -m pipeline.bench --quick --out outputs/bench.json
 
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)

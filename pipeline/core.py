@@ -47,6 +47,9 @@ def load(model: str = MODEL) -> Language:
     if model == MODEL and _NLP is not None:
         return _NLP
     nlp = spacy.load(model)
+    # long articles are refused by the readers above --max-bytes (2 MB by default), not here;
+    # our stages are linear in the text, so spaCy's 1,000,000-character guard is lifted
+    nlp.max_length = max(nlp.max_length, 10_000_000)
     add_stages(nlp)
     if model == MODEL:
         _NLP = nlp
