@@ -122,6 +122,7 @@ class Resources:
     participles: dict[str, str] = field(default_factory=dict)  # "résumé" -> "résumer"
     boilerplate_any: Optional[re.Pattern] = None  # all boilerplate patterns as one regex
     credit_keys: frozenset[str] = frozenset()  # credit prefixes and organisation acronyms
+    lemma_is_speech: dict[int, bool] = field(default_factory=dict)  # cache: lemma hash -> bool
     org_by_id: dict[str, OrgEntry] = field(default_factory=dict)
 
 

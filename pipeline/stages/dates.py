@@ -205,6 +205,29 @@ def _resolve(query: str, precision: str, prefer: str, published: Optional[str]) 
     return d.strftime("%Y-%m-%d")
 
 
+# Expressions whose value depends on the publication day only through its weekday ("mardi",
+# "hier", "la semaine dernière"): dateparser runs once per weekday, not once per article.
+_WEEKDAY_RELATIVE = {"weekday", "rel_day", "rel_week"}
+_REFERENCE_MONDAY = _dt.datetime(2024, 1, 1)
+
+
+def _resolve_by_weekday(query: str, precision: str, prefer: str, published: str) -> Optional[str]:
+    base = _base(published)
+    delta = _weekday_delta(query, precision, prefer, base.weekday())
+    if delta is None:
+        return None
+    return (base + _dt.timedelta(days=delta)).strftime("%Y-%m-%d")
+
+
+@functools.lru_cache(maxsize=1024)
+def _weekday_delta(query: str, precision: str, prefer: str, weekday: int) -> Optional[int]:
+    reference = _REFERENCE_MONDAY + _dt.timedelta(days=weekday)
+    value = _resolve(query, precision, prefer, reference.strftime("%Y-%m-%d"))
+    if value is None or len(value) != 10:
+        return None
+    return (_dt.datetime.strptime(value, "%Y-%m-%d") - reference).days
+
+
 def _is_bare_year_ok(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 20):start]
     after = text[end:end + 20]
@@ -332,7 +355,10 @@ def find_dates(text: str, published: Optional[str] = None) -> list[DateExpr]:
         query, precision, prefer, need = plan
         value = out_precision = None
         if pub_prec >= _NEED[need]:
-            value = _resolve(query, precision, prefer, published if need else None)
+            if kind in _WEEKDAY_RELATIVE and pub_prec == 3:
+                value = _resolve_by_weekday(query, precision, prefer, published)
+            else:
+                value = _resolve(query, precision, prefer, published if need else None)
             if value is not None:
                 out_precision = "day" if precision == "week" else precision
         out.append(DateExpr(text=text[start:end], start=start, end=end, value=value,

@@ -77,9 +77,15 @@ def is_speech_verb(tok, res: Resources) -> bool:
     pos = tok.pos_
     if pos not in _SPEECH_POS:
         return False  # most tokens: decided without building a lemma string
-    if pos in ("VERB", "AUX"):
-        return verb_lemma(tok, res) in res.speech_verbs
-    return verb_lemma(tok, res) in res.speech_verbs or _present_as_noun(tok, res) is not None
+    cache = res.lemma_is_speech  # hot path: one dict lookup per token
+    hit = cache.get(tok.lemma)
+    if hit is None:
+        hit = cache[tok.lemma] = tok.lemma_.lower().removeprefix("se ") in res.speech_verbs
+    if hit:
+        return True
+    # a participle read as a noun after its auxiliary, or a present tense read as a noun
+    return verb_lemma(tok, res) in res.speech_verbs or (
+        pos in ("NOUN", "ADJ") and _present_as_noun(tok, res) is not None)
 
 
 def _present_as_noun(tok, res: Resources) -> Optional[str]:
