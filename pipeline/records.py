@@ -6,7 +6,6 @@ so they pickle cheaply across processes and Dask workers.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
