@@ -1,7 +1,2 @@
 """The stages, one module each; importing this package registers their spaCy factories."""
-from . import attribution, entities, people, quotes, record, segment, titles  # noqa: F401
-
-try:  # the dates stage needs dateparser; it registers `onu_dates`
-    from . import dates  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+from . import attribution, dates, entities, people, quotes, record, segment, titles  # noqa: F401

@@ -420,8 +420,6 @@ class Attributor:
                 if sp is None and (t.morph.get("VerbForm") == ["Inf"] or (
                         t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"])):
                     sp = last  # "…, avant de reprendre : « … »", "ajoutant « … »": same speaker
-                if sp is None and k > sent.start and fold(t.text) != t.lemma_:
-                    pass
                 if sp is not None:
                     rule = "verb-subject" if sp.tok is not None else "verb-subject-pronoun"
                     return sp, rule, 0.85, t.text
