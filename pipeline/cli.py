@@ -167,7 +167,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
             continue
         rec = extract(item.text, published=item.published, article_id=item.id, source=item.source)
         print(f"# {item.id} (published {item.published or 'unknown'})")
-        people = {p["id"]: p for p in rec["people"]}
         for p in rec["people"]:
             titles = "; ".join(t["text"] for t in p["titles"])
             print(f"  person {p['id']}: {p['name']} [{p['gender'] or '?'}] {titles}"
@@ -178,7 +177,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"     speaker: {q['speaker_name'] or '—'} ({q['speaker_kind'] or 'unknown'})"
                   f"  cue: {q['cue'] or '—'}  confidence: {q['confidence']:.2f}")
             print(f"     rule: {q['rule']}  evidence: {q['evidence'] or '—'}")
-        del people
     return status
 
 

@@ -163,7 +163,6 @@ class QuoteFinder:
         pieces = []
         cur = span.start
         i = span.start
-        cue_tok = None
         while i < span.end:
             tok = doc[i]
             if tok.text == "," and i + 2 < span.end:
@@ -184,7 +183,6 @@ class QuoteFinder:
                 if verb is not None and clitic is not None and k < span.end and doc[k].text == ",":
                     pieces.append((cur, i, verb, clitic))
                     cur = k + 1
-                    cue_tok = verb
                     i = k + 1
                     continue
             i += 1
