@@ -3,7 +3,7 @@ processes) give the same records; a failing article costs its own Outcome, not t
 Dask worker loads the model once. The four articles are written for this test (ONU Info style,
 made-up people and statements); none is copied from a real article.
 
-The local runs come first in this file on purpose: `nlp.pipe(n_process=2)` forks, and forking is
+The local runs come first in this file on purpose: the local pool forks its workers, and forking is
 safest before a Dask client has started its threads in this process.
 """
 from __future__ import annotations
@@ -110,6 +110,71 @@ def test_local_engine_two_processes_same_records(local_records):
     records = assert_clean(outcomes, [a.id for a in ARTICLES])
     for article_id, record in local_records.items():
         assert records[article_id] == record, article_id
+
+
+def test_pool_keeps_input_order_and_reads_lazily(local_records):
+    pulled = []
+
+    def source():
+        for k in range(12):
+            article = ARTICLES[k % len(ARTICLES)]
+            pulled.append(k)
+            yield Article(id=f"{article.id}-{k}", text=article.text, source=article.source,
+                          published=article.published)
+
+    outcomes = local.run(source(), workers=2, batch_size=1, partition_size=1)
+    first = next(outcomes)
+    # 2 workers -> at most 4 partitions of one article out before the first result is handed on
+    assert first.article.id == "onu-eau-0" and len(pulled) <= 5
+    rest = list(outcomes)
+    assert [o.article.id for o in [first] + rest] == [f"{ARTICLES[k % 4].id}-{k}" for k in range(12)]
+    for o in [first] + rest:
+        assert o.error is None
+        base = o.article.id.rsplit("-", 1)[0]
+        assert o.record["quotes"] == local_records[base]["quotes"]
+
+
+def _add_test_stage(nlp, name, func):
+    from spacy.language import Language
+
+    if name not in Language.factories:
+        Language.component(name, func=func)
+    nlp.add_pipe(name, before="onu_record")
+
+
+def _kill_worker(doc):
+    """An unguarded stage that kills its own worker process on one article (as the OOM killer
+    would), and raises on another."""
+    import os
+
+    if doc._.article_id == "onu-kill":
+        os._exit(9)
+    if doc._.article_id == "onu-boom":
+        raise RuntimeError("injected failure")
+    return doc
+
+
+def test_pool_isolates_an_article_that_kills_its_worker(local_records):
+    from pipeline import core
+
+    nlp = core.load()
+    _add_test_stage(nlp, "test_kill_worker", _kill_worker)  # forked workers inherit it
+    try:
+        kill = Article(id="onu-kill", source="test:kill", published="2024-01-15",
+                       text="Le Secrétaire général a déclaré que la paix restait possible.")
+        boom = Article(id="onu-boom", source="test:boom", published="2024-01-15",
+                       text="La Haute-Commissaire a affirmé que « rien n'est perdu ».")
+        mixed = [ARTICLES[0], kill, ARTICLES[1], boom, ARTICLES[2], ARTICLES[3]]
+        outcomes = list(local.run(mixed, workers=2, batch_size=2, partition_size=2))
+    finally:
+        nlp.remove_pipe("test_kill_worker")
+    assert [o.article.id for o in outcomes] == [a.id for a in mixed]
+    got = by_id(outcomes)
+    assert got["onu-kill"].record is None and got["onu-kill"].error == local.DIED
+    assert got["onu-boom"].record is None and "injected failure" in got["onu-boom"].error
+    for a in ARTICLES:
+        assert got[a.id].error is None, got[a.id].error
+        assert got[a.id].record == local_records[a.id], a.id
 
 
 def _install_fault():

@@ -59,123 +59,18 @@ inputs and writes the outputs; the workers only need the texts they are sent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
 import os
-import threading
 import uuid
 from typing import Iterable, Iterator, Optional
 
 from ..records import Article
-from . import Outcome
+from . import Outcome, partitions
+from .worker import probe, process_partition, worker_stats
 
 __all__ = ["run", "process_partition", "worker_stats", "check_workers"]
 
-# ---- worker side -----------------------------------------------------------------------------
-# Everything below runs inside the worker process; module globals are per process.
-
-_LOCK = threading.Lock()
-_WARM_UP = Article(id="warm-up", source="pipeline.engines.dask", published="2024-03-05",
-                   text="Le Secrétaire général a déclaré mardi 5 mars 2024 que « la paix reste "
-                        "possible », selon un communiqué publié à New York.")
-_STATS = {"model_loads": 0, "partitions": 0, "articles": 0}
-_SEEN: list = []  # the pipeline object(s) this process got from `load()`
-
-
-def _worker_nlp():
-    """The pipeline of this process, loaded on first use: `pipeline.core.load()` caches it
-    per process. `model_loads` counts the distinct pipeline objects it returned (1 when cached)."""
-    from ..core import load
-
-    nlp = load()
-    if not any(nlp is seen for seen in _SEEN):
-        _SEEN.append(nlp)
-        _STATS["model_loads"] += 1
-    return nlp
-
-
-def _one(nlp, article: Article, batch_size: int = 1) -> tuple[Optional[dict], Optional[str]]:
-    from ..core import make_doc
-
-    try:
-        doc = make_doc(nlp, article)
-        doc = next(iter(nlp.pipe([doc], batch_size=batch_size)))
-    except Exception as exc:  # noqa: BLE001 - reported as this article's error
-        return None, f"{type(exc).__name__}: {exc}"
-    return _result(doc)
-
-
-def _result(doc) -> tuple[Optional[dict], Optional[str]]:
-    if doc._.errors or doc._.record is None:
-        return None, "; ".join(doc._.errors or ["no record produced"])
-    return doc._.record, None
-
-
-def process_partition(articles: list[Article], batch_size: int = 16
-                      ) -> list[tuple[Optional[dict], Optional[str]]]:
-    """Run one partition through the pipeline of this worker process: one (record, error) pair
-    per article, in the partition's order. Never raises for an article."""
-    from ..stages._ext import ensure_extensions
-
-    with _LOCK:
-        nlp = _worker_nlp()
-        ensure_extensions()
-        _STATS["partitions"] += 1
-        _STATS["articles"] += len(articles)
-        # strings first seen in this partition (names, figures ...) leave the vocabulary when it
-        # is done, so a long-lived worker's memory stays flat on an open vocabulary; only plain
-        # record dicts leave the zone
-        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
-        with zone:
-            return _process(nlp, articles, batch_size)
-
-
-def _process(nlp, articles: list[Article], batch_size: int
-             ) -> list[tuple[Optional[dict], Optional[str]]]:
-    from ..core import make_doc
-
-    results: list[Optional[tuple[Optional[dict], Optional[str]]]] = [None] * len(articles)
-    docs = []
-    for k, article in enumerate(articles):
-        try:
-            docs.append((make_doc(nlp, article), k))
-        except Exception as exc:  # noqa: BLE001 - e.g. an Article whose text is not a str
-            results[k] = (None, f"{type(exc).__name__}: {exc}")
-    try:
-        for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            results[k] = _result(doc)
-    except Exception:  # noqa: BLE001 - an unguarded stage raised: redo one by one
-        for _, k in docs:
-            if results[k] is None:
-                results[k] = _one(nlp, articles[k])
-    return results  # type: ignore[return-value]
-
-
-def worker_stats() -> dict:
-    """This worker process's counters (pid, model loads, partitions, articles); use with
-    `client.run(worker_stats)` to check that each worker loaded the model once."""
-    return {"pid": os.getpid(), **_STATS}
-
-
-def _probe() -> dict:
-    """Preflight on a worker: the package imports, resources and model load."""
-    from ..resources import models_dir
-
-    info = {"pid": os.getpid(), "models_dir": str(models_dir())}
-    try:
-        with _LOCK:
-            nlp = _worker_nlp()
-            # one short article, so that lazy imports and caches (dateparser) are paid here
-            # rather than by the first partition
-            (_, error), = _process(nlp, [_WARM_UP], batch_size=1)
-        if error:
-            raise RuntimeError(f"warm-up article failed: {error}")
-        info["ok"] = True
-    except Exception as exc:  # noqa: BLE001
-        info["ok"] = False
-        info["error"] = f"{type(exc).__name__}: {exc}"
-    return info
-
+# The worker side (`process_partition`, `worker_stats`, `probe`) is `engines.worker`, shared with
+# the local process pool.
 
 # ---- client side -----------------------------------------------------------------------------
 
@@ -183,7 +78,7 @@ def check_workers(client) -> None:
     """Load the pipeline on every connected worker (in parallel) and fail with one clear
     message when a worker cannot import this package, find `models/` or load the model."""
     try:
-        infos = client.run(_probe)
+        infos = client.run(probe)
     except Exception as exc:  # noqa: BLE001 - e.g. ModuleNotFoundError: pipeline on a worker
         raise RuntimeError(
             f"a Dask worker cannot run the pipeline ({type(exc).__name__}: {exc}); install this "
@@ -200,13 +95,6 @@ def check_workers(client) -> None:
             "on the worker or install the package from a checkout)")
 
 
-def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    it = iter(articles)
-    while True:
-        part = list(itertools.islice(it, size))
-        if not part:
-            return
-        yield part
 
 
 def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: Optional[str] = None,
@@ -245,7 +133,7 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
             max_in_flight = 2 * max(threads, workers or 0)
         max_in_flight = max(1, max_in_flight)
         run_id = uuid.uuid4().hex[:8]
-        parts = enumerate(_partitions(articles, partition_size))
+        parts = enumerate(partitions(articles, partition_size))
         done = as_completed()
 
         def submit_next() -> bool:

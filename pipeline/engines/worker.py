@@ -1,0 +1,129 @@
+"""The worker side shared by the engines: run one partition of articles through this process's
+pipeline and return plain (record, error) pairs, never raising for an article.
+
+Both the local process pool (`engines.local`, W > 1) and the Dask workers (`engines.dask`) call
+`process_partition` in their worker processes. Only `Article`s go in (strings and a few fields,
+cheap to pickle) and only record dicts or error strings come out: normalisation, tokenisation,
+the model and our stages all run in the worker, so the parent process does next to nothing per
+article. (spaCy's own `nlp.pipe(n_process=W)` tokenises in the parent and ships whole Docs, tensors
+included, both ways; on two cores the parent's share of that was what kept the speed-up low.)
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from typing import Optional
+
+from ..records import Article
+
+__all__ = ["process_partition", "worker_stats", "probe", "WARM_UP"]
+
+Result = tuple[Optional[dict], Optional[str]]
+
+# Module globals are per process.
+LOCK = threading.Lock()
+WARM_UP = Article(id="warm-up", source="pipeline.engines.worker", published="2024-03-05",
+                  text="Le Secrétaire général a déclaré mardi 5 mars 2024 que « la paix reste "
+                       "possible », selon un communiqué publié à New York.")
+_STATS = {"model_loads": 0, "partitions": 0, "articles": 0}
+_SEEN: list = []  # the pipeline object(s) this process got from `load()`
+
+
+def worker_nlp():
+    """The pipeline of this process, loaded on first use: `pipeline.core.load()` caches it
+    per process (a forked worker inherits its parent's). `model_loads` counts the distinct
+    pipeline objects it returned (1 when cached)."""
+    from ..core import load
+
+    nlp = load()
+    if not any(nlp is seen for seen in _SEEN):
+        _SEEN.append(nlp)
+        _STATS["model_loads"] += 1
+    return nlp
+
+
+def process_partition(articles: list[Article], batch_size: int = 16) -> list[Result]:
+    """Run one partition through the pipeline of this worker process: one (record, error) pair
+    per article, in the partition's order. Never raises for an article.
+
+    A lock makes partitions run one at a time: our stages keep per-document state on the
+    component objects (e.g. the attribution stage's indexes), so one pipeline object must not
+    run two documents at once. Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8): the
+    strings it brings into the vocabulary (new names, figures) are dropped afterwards, so a worker
+    that lives for millions of articles does not grow with the corpus's vocabulary; only plain
+    record dicts leave the zone."""
+    from ..stages._ext import ensure_extensions
+
+    with LOCK:
+        nlp = worker_nlp()
+        ensure_extensions()
+        _STATS["partitions"] += 1
+        _STATS["articles"] += len(articles)
+        zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
+        with zone:
+            return _process(nlp, articles, batch_size)
+
+
+def _process(nlp, articles: list[Article], batch_size: int) -> list[Result]:
+    from ..core import make_doc
+
+    results: list[Optional[Result]] = [None] * len(articles)
+    docs = []
+    for k, article in enumerate(articles):
+        try:
+            docs.append((make_doc(nlp, article), k))
+        except Exception as exc:  # noqa: BLE001 - e.g. an Article whose text is not a str
+            results[k] = (None, f"{type(exc).__name__}: {exc}")
+    try:
+        for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+            results[k] = _result(doc)
+    except Exception:  # noqa: BLE001 - an unguarded stage raised: redo one by one
+        for _, k in docs:
+            if results[k] is None:
+                results[k] = _one(nlp, articles[k])
+    return results  # type: ignore[return-value]
+
+
+def _one(nlp, article: Article) -> Result:
+    from ..core import make_doc
+
+    try:
+        doc = make_doc(nlp, article)
+        doc = next(iter(nlp.pipe([doc], batch_size=1)))
+    except Exception as exc:  # noqa: BLE001 - reported as this article's error
+        return None, f"{type(exc).__name__}: {exc}"
+    return _result(doc)
+
+
+def _result(doc) -> Result:
+    if doc._.errors or doc._.record is None:
+        return None, "; ".join(doc._.errors or ["no record produced"])
+    return doc._.record, None
+
+
+def worker_stats() -> dict:
+    """This worker process's counters (pid, model loads, partitions, articles)."""
+    return {"pid": os.getpid(), **_STATS}
+
+
+def probe() -> dict:
+    """Preflight in a worker: the package imports, the resources are found and the model loads;
+    one short article is run, so lazy imports and caches (dateparser) are paid here rather than
+    by the first partition."""
+    from ..resources import models_dir
+    from ..stages._ext import ensure_extensions
+
+    info = {"pid": os.getpid(), "models_dir": str(models_dir())}
+    try:
+        with LOCK:
+            nlp = worker_nlp()
+            ensure_extensions()
+            (_, error), = _process(nlp, [WARM_UP], batch_size=1)
+        if error:
+            raise RuntimeError(f"warm-up article failed: {error}")
+        info["ok"] = True
+    except Exception as exc:  # noqa: BLE001
+        info["ok"] = False
+        info["error"] = f"{type(exc).__name__}: {exc}"
+    return info
