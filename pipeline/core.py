@@ -60,6 +60,7 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     """Normalise the text and carry the article's metadata on the Doc for the stages."""
     text, _ = normalize(article.text)
     doc = nlp.make_doc(text)
+    doc._.text = text  # spaCy keeps the text verbatim; the stages need not rebuild it
     doc._.published = article.published
     doc._.article_id = article.id
     doc._.article = article_meta(article)

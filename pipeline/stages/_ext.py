@@ -19,6 +19,8 @@ _DOC_EXTENSIONS = {
     "record": None,  # record: the output record as a dict
     "sentences": None,  # segment: list[Span], the sentences (computed once; Doc.sents rescans)
     "sent_index": None,  # segment: token index -> sentence number
+    "text": None,  # Doc.text, computed once (spaCy rebuilds it from the tokens on every access)
+    "token_texts": None,  # [Token.text], computed once (each doc[i] builds a new Token object)
     "errors": None,  # stage failures on this document (list[str]); the batch goes on
 }
 
@@ -27,6 +29,23 @@ def ensure_extensions() -> None:
     for name, default in _DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def doc_text(doc: Doc) -> str:
+    """Doc.text, built once per document."""
+    text = doc._.text
+    if text is None:
+        text = doc._.text = doc.text
+    return text
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The tokens' texts, read once per document: scanning a list of strings costs a fraction of
+    walking the Doc, which creates a Token object per position."""
+    texts = doc._.token_texts
+    if texts is None:
+        texts = doc._.token_texts = [t.text for t in doc]
+    return texts
 
 
 def sentences(doc: Doc) -> list:

@@ -2,7 +2,10 @@
 
 Why regex first: dateparser's own `search_dates` is slow and finds dates in ordinary words; a
 grammar of French date phrases finds the candidates in one pass, and dateparser only resolves the
-few phrases found (memoised per phrase and publication date).
+few relative phrases found (memoised per phrase and publication date). A phrase that names its
+day, month and year (or month and year, or year), once the publication year is filled in, is
+read directly: its value does not depend on the reference date, and a calendar check is all
+dateparser would add.
 
 Resolution never guesses. Relative expressions are resolved against the publication date only
 when it is precise enough for them, otherwise `value` and `precision` are None:
@@ -43,7 +46,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._ext import ensure_extensions, guarded
+from ._ext import doc_text, ensure_extensions, guarded
 
 from ..records import DateExpr
 
@@ -205,6 +208,24 @@ def _resolve(query: str, precision: str, prefer: str, published: Optional[str]) 
     return d.strftime("%Y-%m-%d")
 
 
+# Kinds whose query names the date in full ("29 mai 2023", "29/5/2023", "mai 2023", "2023")
+_ABSOLUTE = {"day", "range_first", "numeric", "month", "year"}
+
+
+def _absolute(query: str, precision: str) -> Optional[str]:
+    """The ISO value of a query of an `_ABSOLUTE` kind, or None for an impossible date."""
+    parts = query.replace("/", " ").split(" ")
+    try:
+        if precision == "year":
+            return f"{int(parts[0]):04d}"
+        if precision == "month":
+            return f"{int(parts[1]):04d}-{_month_number(parts[0]):02d}"
+        month = int(parts[1]) if parts[1].isdigit() else _month_number(parts[1])
+        return _dt.date(int(parts[2]), month, int(parts[0])).isoformat()
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
 # Expressions whose value depends on the publication day only through its weekday ("mardi",
 # "hier", "la semaine dernière"): dateparser runs once per weekday, not once per article.
 _WEEKDAY_RELATIVE = {"weekday", "rel_day", "rel_week"}
@@ -318,17 +339,26 @@ _TRIGGERS = {
 }
 
 
+# The same rules, case-sensitive, for the lower-cased text: Python's `re` scans several times
+# faster without IGNORECASE, and every rule is written in lower case.
+_RANGE_LOWER = re.compile(_RANGE.pattern)
+_RULES_LOWER = [(kind, re.compile(rx.pattern)) for kind, rx in _RULES]
+
+
 def _candidates(text: str):
     """(start, end, priority, kind, match) for every rule match, before overlap removal."""
     low = text.lower()
     present = {kind for kind, words in _TRIGGERS.items() if any(w in low for w in words)}
+    rng, rules, scanned = _RANGE, _RULES, text
+    if len(low) == len(text):  # lower-casing kept every offset (it does not for "İ")
+        rng, rules, scanned = _RANGE_LOWER, _RULES_LOWER, low
     if "range_first" in present:
-        for m in _RANGE.finditer(text):
+        for m in rng.finditer(scanned):
             yield m.start("x"), m.end("x"), _PRIORITY["range"], "range_first", m
-    for kind, rx in _RULES:
+    for kind, rx in rules:
         if kind not in present:
             continue
-        for m in rx.finditer(text):
+        for m in rx.finditer(scanned):
             yield m.start("x"), m.end("x"), _PRIORITY.get(kind, 4), kind, m
 
 
@@ -358,7 +388,8 @@ def find_dates(text: str, published: Optional[str] = None) -> list[DateExpr]:
             if kind in _WEEKDAY_RELATIVE and pub_prec == 3:
                 value = _resolve_by_weekday(query, precision, prefer, published)
             else:
-                value = _resolve(query, precision, prefer, published if need else None)
+                value = (_absolute(query, precision) if kind in _ABSOLUTE else
+                         _resolve(query, precision, prefer, published if need else None))
             if value is not None:
                 out_precision = "day" if precision == "week" else precision
         out.append(DateExpr(text=text[start:end], start=start, end=end, value=value,
@@ -391,7 +422,7 @@ class DateFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = find_dates(doc.text, doc._.published)
+        doc._.dates = find_dates(doc_text(doc), doc._.published)
         return doc
 
 

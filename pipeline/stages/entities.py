@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..resources import OrgEntry, Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of
+from ._ext import doc_text, ensure_extensions, guarded, sentence_of, token_texts
 from .segment import block_at
 from .titles import match_title
 
@@ -97,9 +97,10 @@ class EntityRecognizer:
         spans = []
         for match_id, s, e in list(self.lower_matcher(doc)) + list(self.orth_matcher(doc)):
             spans.append(Span(doc, s, e, label=match_id))
-        if self.un_id:
-            for tok in doc:
-                if tok.text == "Organisation" and tok.i > 0:
+        if self.un_id and "Organisation" in doc_text(doc):
+            for i, word in enumerate(token_texts(doc)):
+                if word == "Organisation" and i > 0:
+                    tok = doc[i]
                     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
                     if nxt is None or (nxt.lower_ not in _ORG_QUALIFIERS and nxt.pos_ != "ADJ"):
                         spans.append(Span(doc, tok.i, tok.i + 1, label=self.un_id))
@@ -154,8 +155,9 @@ class EntityRecognizer:
         taken = set()
         for m in people:
             taken.update(range(m.tok_start, m.tok_end))
-        for tok in doc:
-            if tok.text in self.honorifics and tok.i + 1 < len(doc) and tok.i + 1 not in taken:
+        for i, word in enumerate(token_texts(doc)):
+            if word in self.honorifics and i + 1 < len(doc) and i + 1 not in taken:
+                tok = doc[i]
                 if kind_at(tok.idx) in ("boilerplate", "caption"):
                     continue
                 j = tok.i + 1
@@ -290,7 +292,7 @@ class EntityRecognizer:
             for w in fold(m.text).split():
                 words_elsewhere[w] = words_elsewhere.get(w, 0) + 1
         out = []
-        text = doc.text  # spaCy rebuilds Doc.text on every access: once per document
+        text = doc_text(doc)
         for m in people:
             b = block_at(blocks, m.start)
             line = text[b.start:b.end] if b else ""

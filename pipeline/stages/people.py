@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import ensure_extensions, guarded, sentences
 
 
 @dataclass
@@ -182,12 +182,8 @@ class PeopleClusterer:
         mentions = doc._.person_mentions or []
         if not clusters or not titles:
             return
-        sent_of = {}
-        n = -1
-        for tok in doc:
-            if tok.is_sent_start or tok.i == 0:
-                n += 1
-            sent_of[tok.i] = n
+        sentences(doc)
+        sent_of = doc._.sent_index  # token -> sentence number
         positions = sorted((mentions[k].tok_start, owner[k]) for k in owner)
         quoted = [(q.start, q.end) for q in (doc._.quote_spans or [])]
         blocks = doc._.blocks or []
@@ -266,10 +262,10 @@ def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
     description that opens the text) the first person named in the next two sentences. Not
     strict: a person of unknown gender fits when alone in those sentences, and any earlier
     person of the article."""
-    here = sent_of.get(t.tok_start, 0)
+    here = sent_of[t.tok_start]
     earlier = [(p, c) for p, c in positions if p < t.tok_start]
-    before = [(p, c) for p, c in earlier if here - sent_of.get(p, 0) <= 2]
-    after = [(p, c) for p, c in positions if p > t.tok_end and sent_of.get(p, 0) - here <= 2]
+    before = [(p, c) for p, c in earlier if here - sent_of[p] <= 2]
+    after = [(p, c) for p, c in positions if p > t.tok_end and sent_of[p] - here <= 2]
 
     # not strict, a person of unknown gender fits only as the one person in play
     alone = len({id(c) for _, c in before}) <= 1

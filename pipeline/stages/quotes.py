@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.symbols import ADJ, AUX, NOUN, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of, sentences
+from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_texts
 from .segment import block_at
 
 PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils": ("male", "plur"),
@@ -88,6 +90,16 @@ def is_speech_verb(tok, res: Resources) -> bool:
         pos in ("NOUN", "ADJ") and _present_as_noun(tok, res) is not None)
 
 
+_SPEECH_POS_IDS = frozenset((VERB, AUX, NOUN, ADJ))
+
+
+def speech_mask(doc: Doc, res: Resources) -> list[bool]:
+    """`is_speech_verb` for every token, the part of speech read from one array: only verbs,
+    nouns and adjectives become Token objects."""
+    return [p in _SPEECH_POS_IDS and is_speech_verb(doc[i], res)
+            for i, p in enumerate(doc.to_array(POS).tolist())]
+
+
 def _present_as_noun(tok, res: Resources) -> Optional[str]:
     """"l'agence demande aux autorités": a present-tense -er verb tagged as a noun, recognised
     when it follows its subject and opens its complement (à, de, que, au, aux)."""
@@ -125,14 +137,16 @@ class QuoteFinder:
             if span is not None:
                 inside[span.start:span.end] = b"\x01" * len(span)
         blocks = doc._.blocks or []
+        speech = speech_mask(doc, self.res)
+        lows = [w.lower() for w in token_texts(doc)]
         for sent in sentences(doc):
             b = block_at(blocks, sent.start_char) if blocks else None
             if b is not None and b.kind in ("caption", "boilerplate"):
                 continue
-            if not any(is_speech_verb(t, self.res) or t.lower_ in _SELON or t.lower_ in ("pour", "d'")
-                       for t in sent):
+            if not any(speech[i] or lows[i] in _SELON or lows[i] in ("pour", "d'")
+                       for i in range(sent.start, sent.end)):
                 continue  # no cue in the sentence: nothing to report
-            quotes.extend(self._indirect(doc, sent, direct_ranges, inside))
+            quotes.extend(self._indirect(doc, sent, direct_ranges, inside, speech, lows))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         return doc
@@ -206,8 +220,8 @@ class QuoteFinder:
                               subject_tok=subject_tok, rule_hint=hint, closed=closed)
 
     # ---- indirect ---------------------------------------------------------------------------
-    def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]],
-                  inside: bytearray) -> list[QuoteCandidate]:
+    def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]], inside: bytearray,
+                  speech: list[bool], lows: list[str]) -> list[QuoteCandidate]:
         out: list[QuoteCandidate] = []
         end_tok = sent.end
         while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
@@ -238,12 +252,18 @@ class QuoteFinder:
                                       cue=cue, cue_tok=cue_tok, subject_tok=subject_tok,
                                       rule_hint=hint))
 
-        toks = list(sent)
+        texts = token_texts(doc)
+
+        def next_comma(after: int) -> Optional[int]:
+            return next((i for i in range(after + 1, sent.end)
+                         if texts[i] == "," and not inside[i]), None)
+
         # selon X, … / d'après X, … / …, selon X.
-        for tok in toks:
-            if inside_direct(tok.i):
+        for i in range(sent.start, sent.end):
+            low = lows[i]
+            if inside[i] or not (low in _SELON or low == "pour" or low == "d'"):
                 continue
-            low = tok.lower_
+            tok = doc[i]
             is_selon = low in _SELON or (low == "d'" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "après")
             nxt = tok.i + 1
             if nxt < len(doc) and doc[nxt].lower_ in ("la", "le", "l'", "les"):
@@ -254,22 +274,23 @@ class QuoteFinder:
             if not (is_selon or is_pour):
                 continue
             x_start = tok.i + (2 if low == "d'" else 1)
-            comma = next((t.i for t in toks if t.i > x_start and t.text == "," and not inside_direct(t.i)), None)
+            comma = next_comma(x_start)
             while comma is not None and comma + 1 < end_tok and (
                     doc[comma + 1].lower_ in ("qui", "dont", "lequel", "laquelle") or
                     (doc[comma + 1].ent_type_ == "PER" and any(
                         t.text == "," for t in doc[comma + 2: min(end_tok, comma + 6)]))):
                 # "Pour la Sierra Leone, qui s'exprimait au nom de …, les solutions …": skip the relative
-                comma = next((t.i for t in toks if t.i > comma + 1 and t.text == "," and not inside_direct(t.i)), None)
+                comma = next_comma(comma + 1)
             if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
                 if comma is not None and comma - x_start <= 20:
                     make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
             elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon:
                 make(sent.start, tok.i - 1, "selon", tok.i, "selon-last", subject_tok=x_start)
         # speech verbs
-        for tok in toks:
-            if inside_direct(tok.i) or not is_speech_verb(tok, self.res):
+        for i in range(sent.start, sent.end):
+            if inside[i] or not speech[i]:
                 continue
+            tok = doc[i]
             verb = self.res.speech_verbs.get(verb_lemma(tok, self.res))
             if verb is None:
                 continue

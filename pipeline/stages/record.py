@@ -11,10 +11,11 @@ from spacy.tokens import Doc
 
 from ..records import (Article, ArticleRecord, DateExpr, Mention, Organisation, Person, Place,
                        Quote, Title)
-from ._ext import ensure_extensions, guarded
+from ._ext import doc_text, ensure_extensions, guarded
 
 _WORK = ("blocks", "quote_spans", "org_mentions", "person_mentions", "place_mentions", "titles",
-         "people", "organisations", "places", "quotes", "dates", "sentences", "sent_index")
+         "people", "organisations", "places", "quotes", "dates", "sentences", "sent_index", "text",
+         "token_texts")
 
 
 def article_meta(article: Article) -> dict:
@@ -62,7 +63,7 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
                             round(float(q.confidence), 2), q.rule, q.evidence))
     dates = [d if isinstance(d, DateExpr) else DateExpr(**d) for d in (doc._.dates or [])]
     return ArticleRecord(
-        id=article["id"], body=doc.text, source=article.get("source", ""), url=article.get("url"),
+        id=article["id"], body=doc_text(doc), source=article.get("source", ""), url=article.get("url"),
         title=article.get("title"), published=article.get("published"), language="fr",
         reader=article.get("reader", "txt"), people=people, organisations=organisations,
         places=places, quotes=quotes, dates=dates, captions=list(article.get("captions") or []),

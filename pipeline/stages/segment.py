@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded
+from ._ext import doc_text, ensure_extensions, guarded
 
 
 @dataclass
@@ -227,18 +227,19 @@ class Segmenter:
         self.res = resources or load_resources()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         blocks = split_blocks(text, self.res)
         quotes = find_quote_spans(text, blocks)
         starts = sentence_starts(text, blocks, quotes)
         doc._.blocks = blocks
         doc._.quote_spans = quotes
         # one array write: setting Token.is_sent_start token by token rescans the Doc each time
-        values = numpy.full(len(doc), -1, dtype="int64")
-        for tok in doc:
-            if tok.i == 0 or (tok.idx in starts and not tok.is_space):
-                values[tok.i] = 1
         if len(doc):
+            offsets = doc.to_array([IDX, IS_SPACE])
+            first = numpy.isin(offsets[:, 0], numpy.fromiter(starts, dtype=offsets.dtype))
+            first &= offsets[:, 1] == 0
+            first[0] = True
+            values = numpy.where(first, 1, -1).astype("int64")
             doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
         return doc
 

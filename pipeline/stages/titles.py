@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, TitleForm, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of
+from ._ext import ensure_extensions, guarded, sentence_of, token_texts
 
 _FORMER = {"ancien", "ancienne", "ex", "ex-", "anciens", "anciennes"}
 _NEW = {"nouveau", "nouvel", "nouvelle"}
@@ -38,7 +38,7 @@ def match_title(res: Resources, doc: Doc, i: int) -> tuple[Optional[TitleForm], 
     """Longest title form starting at token i -> (form, end token). "ex-ministre" is read as
     "ministre" (the former marker is kept by the caller)."""
     first = _strip_ex(fold(doc[i].text))
-    if first not in res.title_heads and first.split("-")[0] not in res.title_heads:
+    if not _is_head(res, first):
         return None, i
     best, best_end = None, i
     key = first
@@ -52,6 +52,21 @@ def match_title(res: Resources, doc: Doc, i: int) -> tuple[Optional[TitleForm], 
             best, best_end = form, j + 1
         j += 1
     return best, best_end
+
+
+def _is_head(res: Resources, first: str) -> bool:
+    return first in res.title_heads or first.split("-")[0] in res.title_heads
+
+
+def may_open_title(res: Resources, word: str, cache: dict) -> bool:
+    """Whether a token written `word` can open a title form (memoised per word in `cache`):
+    the title-only scan asks it of every token."""
+    hit = cache.get(word)
+    if hit is None:
+        if len(cache) > 200_000:  # an open vocabulary: keep the memo bounded
+            cache.clear()
+        hit = cache[word] = _is_head(res, _strip_ex(fold(word)))
+    return hit
 
 
 @dataclass
@@ -75,6 +90,7 @@ class TitleFinder:
         self.res = resources or load_resources()
         # words of title forms ("exécutive", "adjoint") may be tagged as verbs: not a clause break
         self.title_words = frozenset(w for form in self.res.titles for w in form.split(" "))
+        self._opens: dict[str, bool] = {}
 
     def match_form(self, doc: Doc, i: int) -> tuple[Optional[TitleForm], int]:
         return match_title(self.res, doc, i)
@@ -99,14 +115,14 @@ class TitleFinder:
                 titles.append(t)
                 used.update(range(t.tok_start, t.tok_end))
         # title-only mentions
-        for tok in doc:
-            if tok.i in used or tok.i in person_at:
+        for i, word in enumerate(token_texts(doc)):
+            if i in used or i in person_at or not may_open_title(self.res, word, self._opens):
                 continue
-            form, end = self.match_form(doc, tok.i)
+            form, end = self.match_form(doc, i)
             if form is None:
                 continue
             ext_end = self._extend(doc, end, person_at)
-            t = self._mention(doc, tok.i, ext_end, form)
+            t = self._mention(doc, i, ext_end, form)
             titles.append(t)
             used.update(range(t.tok_start, t.tok_end))
         org_at = {o.tok_start: o.org_id for o in orgs if o.org_id}
