@@ -123,6 +123,7 @@ class Resources:
     boilerplate_any: Optional[re.Pattern] = None  # all boilerplate patterns as one regex
     credit_keys: frozenset[str] = frozenset()  # credit prefixes and organisation acronyms
     lemma_is_speech: dict[int, bool] = field(default_factory=dict)  # cache: lemma hash -> bool
+    form_may_speak: dict[int, bool] = field(default_factory=dict)  # cache: lower-form hash -> bool
     org_by_id: dict[str, OrgEntry] = field(default_factory=dict)
 
 

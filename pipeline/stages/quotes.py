@@ -16,7 +16,7 @@ from typing import Optional
 
 from spacy.attrs import POS
 from spacy.language import Language
-from spacy.symbols import ADJ, AUX, NOUN, VERB
+from spacy.symbols import ADJ, AUX, NOUN, PRON, SCONJ, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
@@ -82,10 +82,22 @@ def is_speech_verb(tok, res: Resources) -> bool:
     cache = res.lemma_is_speech  # hot path: one dict lookup per token
     hit = cache.get(tok.lemma)
     if hit is None:
+        if len(cache) > 200_000:  # open vocabulary: keep the memo bounded
+            cache.clear()
         hit = cache[tok.lemma] = tok.lemma_.lower().removeprefix("se ") in res.speech_verbs
     if hit:
         return True
-    # a participle read as a noun after its auxiliary, or a present tense read as a noun
+    # a participle read as a noun after its auxiliary, or a present tense read as a noun: only
+    # possible for a word that is a speech verb's participle or its present in -e
+    may = res.form_may_speak.get(tok.lower)
+    if may is None:
+        if len(res.form_may_speak) > 200_000:  # open vocabulary: keep the memo bounded
+            res.form_may_speak.clear()
+        low = tok.lower_
+        may = res.form_may_speak[tok.lower] = low in res.participles or (
+            low.endswith("e") and low[:-1] + "r" in res.speech_verbs)
+    if not may:
+        return False
     return verb_lemma(tok, res) in res.speech_verbs or (
         pos in ("NOUN", "ADJ") and _present_as_noun(tok, res) is not None)
 
@@ -93,11 +105,12 @@ def is_speech_verb(tok, res: Resources) -> bool:
 _SPEECH_POS_IDS = frozenset((VERB, AUX, NOUN, ADJ))
 
 
-def speech_mask(doc: Doc, res: Resources) -> list[bool]:
-    """`is_speech_verb` for every token, the part of speech read from one array: only verbs,
-    nouns and adjectives become Token objects."""
-    return [p in _SPEECH_POS_IDS and is_speech_verb(doc[i], res)
-            for i, p in enumerate(doc.to_array(POS).tolist())]
+def speech_mask(doc: Doc, res: Resources, pos: Optional[list[int]] = None) -> list[bool]:
+    """`is_speech_verb` for every token, the parts of speech read from one array (`pos`, from
+    `doc.to_array(POS)`): only verbs, nouns and adjectives become Token objects."""
+    if pos is None:
+        pos = doc.to_array(POS).tolist()
+    return [p in _SPEECH_POS_IDS and is_speech_verb(doc[i], res) for i, p in enumerate(pos)]
 
 
 def _present_as_noun(tok, res: Resources) -> Optional[str]:
@@ -137,7 +150,9 @@ class QuoteFinder:
             if span is not None:
                 inside[span.start:span.end] = b"\x01" * len(span)
         blocks = doc._.blocks or []
-        speech = speech_mask(doc, self.res)
+        # per-token views read once: walking the Doc builds a Token object at every step
+        pos = doc.to_array(POS).tolist()
+        speech = speech_mask(doc, self.res, pos)
         lows = [w.lower() for w in token_texts(doc)]
         for sent in sentences(doc):
             b = block_at(blocks, sent.start_char) if blocks else None
@@ -146,7 +161,7 @@ class QuoteFinder:
             if not any(speech[i] or lows[i] in _SELON or lows[i] in ("pour", "d'")
                        for i in range(sent.start, sent.end)):
                 continue  # no cue in the sentence: nothing to report
-            quotes.extend(self._indirect(doc, sent, direct_ranges, inside, speech, lows))
+            quotes.extend(self._indirect(doc, sent, direct_ranges, inside, speech, lows, pos))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         return doc
@@ -221,7 +236,7 @@ class QuoteFinder:
 
     # ---- indirect ---------------------------------------------------------------------------
     def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]], inside: bytearray,
-                  speech: list[bool], lows: list[str]) -> list[QuoteCandidate]:
+                  speech: list[bool], lows: list[str], pos: list[int]) -> list[QuoteCandidate]:
         out: list[QuoteCandidate] = []
         end_tok = sent.end
         while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
@@ -299,12 +314,11 @@ class QuoteFinder:
             j = tok.i + 1
             found = None
             while j < min(end_tok, tok.i + 8):
-                t = doc[j]
-                if t.lower_ in ("que", "qu'", "qu’") and (t.pos_ == "SCONJ" or (
-                        t.pos_ == "PRON" and doc[j - 1].lower_ not in ("ce", "celui", "celle", "ceux"))):
+                if lows[j] in ("que", "qu'", "qu’") and (pos[j] == SCONJ or (
+                        pos[j] == PRON and lows[j - 1] not in ("ce", "celui", "celle", "ceux"))):
                     found = j  # the tagger often reads the complementiser "qu'" as a relative
                     break
-                if t.text in (".", ";", "«", "»", '"', "“") or (t.pos_ == "VERB" and j > tok.i + 1):
+                if texts[j] in (".", ";", "«", "»", '"', "“") or (pos[j] == VERB and j > tok.i + 1):
                     break
                 j += 1
             if found is not None and verb.que:
@@ -314,19 +328,16 @@ class QuoteFinder:
             # à + infinitive / de + infinitive
             j = tok.i + 1
             while j < min(end_tok, tok.i + 14):  # past the addressee: "demandé … au gouvernement … de"
-                t = doc[j]
-                k = j + 1
-                while k < end_tok and k < j + 3 and doc[k].lower_ in _CLITICS_BEFORE_INF:
-                    k += 1  # "exhorté à se préparer", "demandé de ne pas"
-                nxt = doc[k] if k < end_tok else None
-                if nxt is not None and t.lower_ == "à" and verb.a_inf and nxt.morph.get("VerbForm") == ["Inf"]:
-                    make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "a-inf")
-                    break
-                if nxt is not None and t.lower_ in ("de", "d'") and verb.de_inf and \
-                        nxt.morph.get("VerbForm") == ["Inf"]:
-                    make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i, "de-inf")
-                    break
-                if t.text in (".", ";", "«", "»", '"', "“", ":") or t.pos_ == "VERB":
+                low = lows[j]
+                if (low == "à" and verb.a_inf) or (low in ("de", "d'") and verb.de_inf):
+                    k = j + 1
+                    while k < end_tok and k < j + 3 and lows[k] in _CLITICS_BEFORE_INF:
+                        k += 1  # "exhorté à se préparer", "demandé de ne pas"
+                    if k < end_tok and doc[k].morph.get("VerbForm") == ["Inf"]:
+                        make(j + 1, self._clause_end(doc, j + 1, end_tok), lemma, tok.i,
+                             "a-inf" if low == "à" else "de-inf")
+                        break
+                if texts[j] in (".", ";", "«", "»", '"', "“", ":") or pos[j] == VERB:
                     break
                 j += 1
             # infinitive complement: "a dit n'avoir jamais …"
