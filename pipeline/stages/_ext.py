@@ -1,4 +1,5 @@
 """Custom attributes the stages put on `Doc` (spaCy's extension mechanism, registered once)."""
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 _DOC_EXTENSIONS = {
@@ -44,7 +45,8 @@ def token_texts(doc: Doc) -> list[str]:
     walking the Doc, which creates a Token object per position."""
     texts = doc._.token_texts
     if texts is None:
-        texts = doc._.token_texts = [t.text for t in doc]
+        strings = doc.vocab.strings
+        texts = doc._.token_texts = [strings[h] for h in doc.to_array(ORTH).tolist()]
     return texts
 
 
