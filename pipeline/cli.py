@@ -135,7 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "warnings": warnings,
         "wall_time_s": round(time.time() - t0, 2),
     }
-    write_json_atomic(out / "manifest.json", manifest)
+    write_json_atomic(out / "manifest.json", manifest, indent=1)
     print(f"{done} processed, {counts['skipped']} unchanged, {len(failures)} failed, {n_quotes} quotes "
           f"-> {out} ({manifest['wall_time_s']} s)")
     return 1 if failures else 0
@@ -256,7 +256,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(format_failures(scores))
     if args.json:
         from .export import write_json_atomic
-        write_json_atomic(Path(args.json), results)
+        write_json_atomic(Path(args.json), results, indent=1)
     return 0
 
 

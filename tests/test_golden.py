@@ -27,3 +27,25 @@ def test_metrics_do_not_drop(name, nlp, extract):
     drops = {k: (metrics.get(k), v) for k, v in BASELINE[name].items()
              if metrics.get(k) is None or metrics[k] < v - 1e-9}
     assert not drops, f"metrics below baseline (now, baseline): {drops}"
+
+
+def test_disabled_model_components_change_no_record(nlp, extract):
+    """`pipeline.load()` disables the model components listed in `core.UNUSED_COMPONENTS` to
+    save their time; that is only sound while every golden record stays the same with them."""
+    from pipeline.core import UNUSED_COMPONENTS
+
+    paths = sorted(CORPORA["golden"].glob("*.txt"))
+    assert paths
+    articles = [read_txt(p) for p in paths]
+    without = [extract(a.text, published=a.published, article_id=a.id) for a in articles]
+    disabled = [name for name in UNUSED_COMPONENTS if name in nlp.disabled]
+    assert disabled, "nothing is disabled: UNUSED_COMPONENTS or load() changed"
+    for name in disabled:
+        nlp.enable_pipe(name)
+    try:
+        with_all = [extract(a.text, published=a.published, article_id=a.id) for a in articles]
+    finally:
+        for name in disabled:
+            nlp.disable_pipe(name)
+    for a, r1, r2 in zip(articles, without, with_all):
+        assert r1 == r2, a.id

@@ -131,8 +131,9 @@ class _Pool:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._new()
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+    def close(self, wait: bool = False) -> None:
+        """wait=True (all work done): the workers exit and are reaped before this returns."""
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
     def isolate(self, slots: Iterable[_Slot]) -> None:
         """After a worker died: settle every unsettled slot, re-running the lost partitions one
@@ -167,7 +168,7 @@ def _pool_run(articles: Iterable[Article], workers: int, batch_size: int,
     parts = partitions(articles, partition_size)
     queue: deque[_Slot] = deque()
     max_in_flight = 2 * workers
-    exhausted = False
+    exhausted = finished = False
     try:
         while True:
             while not exhausted and len(queue) < max_in_flight:
@@ -177,6 +178,7 @@ def _pool_run(articles: Iterable[Article], workers: int, batch_size: int,
                 else:
                     queue.append(_Slot(part, pool.submit(part)))
             if not queue:
+                finished = True
                 return
             slot = queue[0]
             if slot.results is None:
@@ -191,4 +193,4 @@ def _pool_run(articles: Iterable[Article], workers: int, batch_size: int,
             for article, (record, error) in zip(slot.part, slot.results):
                 yield Outcome(article, record=record, error=error)
     finally:
-        pool.close()
+        pool.close(wait=finished)
