@@ -242,3 +242,20 @@ def test_dask_engine_matches_local_and_isolates_failures(local_records):
     records = assert_clean(outcomes, ids[:2])
     for article_id, record in records.items():
         assert record == local_records[article_id], article_id
+
+
+def test_stages_keep_no_per_document_state(local_records):
+    """A stage component's attributes are the same objects before and after a document (its
+    memo caches aside): per-document indexes live in objects made for that document, so one
+    pipeline can run documents on several threads (a Dask worker with --nthreads > 1)."""
+    from pipeline import core
+
+    nlp = core.load()
+    ours = [(name, proc) for name, proc in nlp.pipeline if name.startswith("onu_")]
+    before = {name: dict(vars(proc)) for name, proc in ours}
+    list(local.run(ARTICLES[:2]))
+    for name, proc in ours:
+        after = vars(proc)
+        assert after.keys() == before[name].keys(), (name, set(after) ^ set(before[name]))
+        for key, value in after.items():
+            assert value is before[name][key], (name, key)

