@@ -296,8 +296,8 @@ def _ours_server(conn, batch_size: int) -> None:
     loaded once (as the CLI loads it at start-up), then each request (input file, workers) is
     timed as a whole command: reading the input, language check, fingerprints, the stages
     (in this process or in its forked workers), one JSON per article, the CSV tables and the
-    manifest, into a fresh output folder. Replies (wall s, cpu s of this process, processed,
-    failures)."""
+    manifest, into a fresh output folder. Replies (wall s, cpu s of this process, cpu s of its
+    reaped workers, articles processed, failures)."""
     import shutil
 
     with LoadCounter() as counter:
@@ -342,7 +342,7 @@ class OursServer(BareSpacy):
     """Client of `_ours_server`: `timed(path, workers)` -> (wall s, cpu s, cpu s of its workers,
     processed, failures)."""
 
-    def __init__(self, batch_size: int):  # noqa: D107 - same protocol as BareSpacy
+    def __init__(self, batch_size: int):
         import multiprocessing as mp
 
         ctx = mp.get_context("spawn")
