@@ -147,3 +147,25 @@ def test_spacy_component():
 def test_unusable_publication_date_is_treated_as_unknown(published):
     assert pairs("Il est arrivé hier, le 29 mai 2023.", published) == [
         ("hier", None, None), ("le 29 mai 2023", "2023-05-29", "day")]
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    # published on Wednesday 2023-05-17: a weekday hanging on a future verb is the next one
+    ("Le Conseil de sécurité se réunira jeudi pour examiner le rapport.", "jeudi", "2023-05-18"),
+    ("Le projet de texte sera adopté vendredi, selon plusieurs diplomates.", "vendredi", "2023-05-19"),
+    ("La coordonnatrice va se rendre lundi dans la région de Kidal.", "lundi", "2023-05-22"),
+    ("Le Haut-Commissaire se rendra mardi au camp de Dadaab.", "mardi", "2023-05-23"),
+    # ... and the past or the present keep the most recent one
+    ("La coordonnatrice s'est rendue lundi dans la région de Kidal.", "lundi", "2023-05-15"),
+    ("Il a annoncé mardi que le Conseil se réunirait bientôt.", "mardi", "2023-05-16"),
+])
+def test_weekday_on_a_future_verb_is_the_next_one(extract, text, expr, value):
+    dates = extract(text, published="2023-05-17")["dates"]
+    assert [(d["text"], d["value"]) for d in dates] == [(expr, value)]
+
+
+def test_find_dates_takes_the_future_hint():
+    text = "Le Conseil se réunira jeudi."
+    assert pairs(text, "2023-05-17") == [("jeudi", "2023-05-11", "day")]  # text alone: the past
+    found = find_dates(text, "2023-05-17", is_future=lambda start, end: True)
+    assert [(d.text, d.value) for d in found] == [("jeudi", "2023-05-18")]

@@ -25,8 +25,10 @@ Conventions (documented choices):
   2023-05-29), not the nearest past or future one.
 - A bare weekday is the most recent such day up to the publication day ("mercredi" in a story
   published on a Wednesday is that day); "mardi dernier" is strictly before; "mardi prochain"
-  strictly after. News uses bare weekdays for the recent past; a future "se réunira jeudi" is
-  resolved wrongly (to the past Thursday), a known limit.
+  strictly after. News uses bare weekdays for the recent past, except where the verb the
+  weekday depends on is in the future ("se réunira jeudi", "sera adopté vendredi", "va signer
+  lundi"): then it is the next such day. The spaCy component reads that from the parse
+  (`future_verb`); `find_dates` on plain text takes it as the `is_future` argument.
 - A week ("la semaine dernière", "il y a deux semaines") resolves to the Monday that starts it,
   with precision "day": the record schema has no week precision.
 - Ranges "du 13 au 15 décembre 2023" give TWO expressions: "13" (the first day, its month and
@@ -41,10 +43,10 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ._ext import doc_text, ensure_extensions, guarded
 
@@ -258,8 +260,9 @@ def _is_bare_year_ok(text: str, start: int, end: int) -> bool:
     return not re.match(r"^[/\\]|^\s?\d|^-\d{1,3}(?!\d)", after)
 
 
-def _plan(kind: str, m: re.Match, published: Optional[str], text: str):
-    """(query for dateparser, precision, prefer, needed publication precision) or None to drop."""
+def _plan(kind: str, m: re.Match, published: Optional[str], text: str, future: bool = False):
+    """(query for dateparser, precision, prefer, needed publication precision) or None to drop.
+    `future`: the expression depends on a verb in the future tense."""
     g = m.groupdict()
     pub_year = published[:4] if published else None
     if kind in ("day", "range_first"):
@@ -291,6 +294,8 @@ def _plan(kind: str, m: re.Match, published: Optional[str], text: str):
         elif not mod and published and len(published) == 10 and \
                 _base(published).weekday() == _WEEKDAYS.index(wd):
             prefer = "current_period"  # "mercredi" in a Wednesday story: that very day
+        elif not mod and future:
+            prefer = "future"  # "le Conseil se réunira jeudi"
         else:
             prefer = "past"
         return wd, "day", prefer, "day"
@@ -362,9 +367,12 @@ def _candidates(text: str):
             yield m.start("x"), m.end("x"), _PRIORITY.get(kind, 4), kind, m
 
 
-def find_dates(text: str, published: Optional[str] = None) -> list[DateExpr]:
+def find_dates(text: str, published: Optional[str] = None,
+               is_future: Optional[Callable[[int, int], bool]] = None) -> list[DateExpr]:
     """Every date expression in `text`, in text order, with character offsets, resolved to an
-    ISO value as precise as the expression and the publication date allow (None when not)."""
+    ISO value as precise as the expression and the publication date allow (None when not).
+    `is_future(start, end)` tells whether the expression at those offsets depends on a verb in
+    the future tense (asked of bare weekdays only)."""
     cands = sorted(_candidates(text), key=lambda c: (c[0], -(c[1] - c[0]), c[2]))
     out: list[DateExpr] = []
     last_end = -1
@@ -379,7 +387,8 @@ def find_dates(text: str, published: Optional[str] = None) -> list[DateExpr]:
             fake = {"d": g["d1"], "m": g["m1"] or g["m2"], "y": g["y1"] or g["y2"]}
             plan = _plan("range_first", _Groups(fake), published, text)
         else:
-            plan = _plan(kind, m, published, text)
+            future = kind == "weekday" and is_future is not None and is_future(start, end)
+            plan = _plan(kind, m, published, text, future)
         if plan is None:
             continue
         query, precision, prefer, need = plan
@@ -422,8 +431,39 @@ class DateFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = find_dates(doc_text(doc), doc._.published)
+        def is_future(start: int, end: int) -> bool:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            return span is not None and any(
+                future_verb(_governor(t)) for t in span if t.lower_ in _WEEKDAYS)
+
+        doc._.dates = find_dates(doc_text(doc), doc._.published, is_future)
         return doc
+
+
+def _governor(tok: Token) -> Token:
+    """The word a date depends on; through the object it was attached to by mistake ("signeront
+    l'accord vendredi": the parser hangs "vendredi" on "accord")."""
+    head = tok.head
+    if head.pos_ == "NOUN" and tok.dep_ == "nmod" and head.dep_ == "obj":
+        return head.head
+    return head
+
+
+def future_verb(verb: Token) -> bool:
+    """Whether a verb (the head a date depends on) is in the future: a future form, a future
+    auxiliary ("sera adopté"), "aller" + infinitive ("va signer"), or a future built on the
+    infinitive ("rendra", "déclareront") that the tagger left untagged."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if "Fut" in verb.morph.get("Tense") or any(
+            c.dep_.startswith("aux") and "Fut" in c.morph.get("Tense") for c in verb.children):
+        return True
+    if verb.morph.get("VerbForm") == ["Inf"]:
+        gov = verb.head if verb.dep_ == "xcomp" else None
+        return gov is not None and gov.lemma_ == "aller" and "Pres" in gov.morph.get("Tense")
+    low, stem = verb.lower_, verb.lemma_.lower()
+    stem = stem[:-1] if stem.endswith("re") else stem  # "rendre" -> "rendr"
+    return stem.endswith("r") and low in (stem + "a", stem + "ont")
 
 
 @Language.factory("onu_dates")
