@@ -256,6 +256,40 @@ def test_csv_without_text_column_is_one_error(tmp_path):
     assert "no 'text' column" in str(err) and "contenu" in str(err)
 
 
+def test_csv_malformed_record_is_one_error_and_the_file_goes_on(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_text(
+        "id,text,date\n"
+        f'c1,"{PARA1}",2021-11\n'
+        'c2,"un texte",2021,cellule en trop\n'  # more cells than the header
+        "\n"                                     # a blank line is no record
+        f'c3,"{PARA2}"\n'                        # a missing trailing cell is empty
+        'c4,"avant"apres,2022\n'                # a stray quotation mark
+        f'c5,"{PARA1}\n\n{PARA2}",2023-01-02\n',  # a quoted field over several lines
+        encoding="utf-8")
+    a1, extra, a3, quote, a5 = list(iter_articles(p))
+    assert (a1.id, a1.published, a1.source) == ("c1", "2021-11", f"{p}#row=1")
+    assert isinstance(extra, ReadError) and extra.row == 2
+    assert "malformed CSV record (line 3): 4 cells, the header has 3" in str(extra)
+    assert (a3.id, a3.published, a3.source) == ("c3", None, f"{p}#row=3")
+    assert isinstance(quote, ReadError) and quote.row == 4
+    assert "malformed CSV record (line 6)" in str(quote)
+    assert a5.id == "c5" and a5.text == f"{PARA1}\n\n{PARA2}" and a5.published == "2023-01-02"
+
+
+def test_csv_line_endings_and_a_bad_byte(tmp_path):
+    for name, data in (("crlf.csv", b'id,text\r\nc1,un\r\nc2,"deux\r\nlignes"\r\n'),
+                       ("cr.csv", b'id,text\rc1,un\rc2,"deux\rlignes"\r')):
+        p = tmp_path / name
+        p.write_bytes(data)
+        assert [(a.id, a.text) for a in iter_articles(p)] == [("c1", "un"), ("c2", "deux\nlignes")]
+    p = tmp_path / "latin1.csv"
+    p.write_bytes(b"id,text\nc1,bonjour\nc2,caf\xe9\n")
+    a1, err = list(iter_articles(p))
+    assert a1.id == "c1"
+    assert isinstance(err, ReadError) and "not UTF-8 (invalid byte at byte offset 25)" in str(err)
+
+
 def test_parquet_rows(tmp_path):
     import datetime as dt
 

@@ -1,6 +1,6 @@
 """Tabular inputs: .jsonl/.ndjson (one JSON object a line), .csv and .parquet, one article a row.
 
-Files are streamed (line by line, CSV chunks, Parquet record batches) so a large dataset never
+Files are streamed (line by line, CSV records, Parquet record batches) so a large dataset never
 sits in memory whole. A bad row becomes a `ReadError` naming the file and row and the file goes
 on; only a file that cannot be opened or parsed at all stops that file.
 
@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import re
+import sys
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]\d{1,2}:\d{2}\S*)?\s*$")
 _MISSING = {"", "nan", "nat", "none", "null", "n/a", "na", "-", "?"}
 _CHUNK = 1000
+_CR_LINE = re.compile(r"(?<=\r)(?!\n)(?=.)", re.DOTALL)
 
 
 def _type_name(value: Any) -> str:
@@ -171,29 +173,65 @@ def _check_columns(path: Path, columns, text_column: str) -> None:
 
 
 def read_csv(path: Path, **opts) -> Iterator[Union[Article, ReadError]]:
-    """CSV with a header row, every cell read as a string; empty cells are missing values."""
-    import pandas as pd
+    """CSV with a header row, every cell read as a string, streamed with the `csv` module. A
+    malformed row (more cells than the header, a stray quotation mark) is one `ReadError`
+    naming its record and line, and the rows after it are still read; missing trailing cells
+    are empty."""
+    import csv
 
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long articles; --max-bytes judges them
     try:
-        chunks = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-            chunksize=_CHUNK,
-        )
+        fh = open(path, "rb")
+    except OSError as err:
+        raise ReadError(path, f"cannot open: {err.strerror}") from None
+    with fh:
+        # strict: a stray quotation mark is an error, not a merged cell
+        reader = csv.reader(_utf8_lines(fh, path), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as err:
+            raise ReadError(path, f"not a readable CSV file: {err}") from None
+        if not header:
+            raise ReadError(path, "empty file")
+        _check_columns(path, header, opts["text_column"])
         n = 0
-        for i, chunk in enumerate(chunks):
-            if i == 0:
-                _check_columns(path, chunk.columns, opts["text_column"])
-            for row in chunk.to_dict("records"):
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
                 n += 1
-                yield _row_article(row, n, path, "csv", opts)
-    except ReadError:
-        raise
-    except UnicodeDecodeError as err:
-        raise ReadError(path, f"not UTF-8 (invalid byte near byte offset {err.start})") from None
-    except pd.errors.EmptyDataError:
-        raise ReadError(path, "empty file") from None
-    except (pd.errors.ParserError, ValueError) as err:
-        raise ReadError(path, f"not a readable CSV file: {str(err).strip()}") from None
+                yield ReadError(path, f"malformed CSV record (line {reader.line_num}): {err}", row=n)
+                continue
+            if not cells:
+                continue  # a blank line
+            n += 1
+            if len(cells) > len(header):
+                yield ReadError(path, f"malformed CSV record (line {reader.line_num}): "
+                                      f"{len(cells)} cells, the header has {len(header)}", row=n)
+                continue
+            cells += [""] * (len(header) - len(cells))
+            yield _row_article(dict(zip(header, cells)), n, path, "csv", opts)
+
+
+def _utf8_lines(fh, path: Path) -> Iterator[str]:
+    """The lines of a binary file decoded one at a time, so that an invalid byte is reported
+    with its offset in the file after every record before it has been read."""
+    offset = 0
+    for k, raw in enumerate(fh):
+        start = 3 if k == 0 and raw.startswith(b"\xef\xbb\xbf") else 0
+        try:
+            line = raw[start:].decode("utf-8")
+            if "\r" in line.rstrip("\r\n"):
+                yield from _CR_LINE.split(line)  # old Mac files: lines end with a lone CR
+            else:
+                yield line
+        except UnicodeDecodeError as err:
+            raise ReadError(path, f"not UTF-8 (invalid byte at byte offset "
+                                  f"{offset + start + err.start}); the records before it were read"
+                            ) from None
+        offset += len(raw)
 
 
 def read_parquet(path: Path, **opts) -> Iterator[Union[Article, ReadError]]:
