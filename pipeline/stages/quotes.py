@@ -244,9 +244,6 @@ class QuoteFinder:
         if end_tok <= sent.start:
             return out
 
-        def inside_direct(i: int) -> bool:
-            return inside[i]
-
         def overlaps_direct(a: int, b: int) -> bool:
             return any(x < b and a < y for x, y in direct)
 
@@ -359,7 +356,7 @@ class QuoteFinder:
                 clitic = any(doc[m].text.startswith("-") for m in range(k + 1, tok.i + 1))
                 # "Le chef de la MINUSS, X, a salué …" is a plain clause: its subject comes first
                 subject_first = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < k for c in tok.children)
-                if doc[k].text == "," and (clitic or not subject_first) and not inside_direct(k) and \
+                if doc[k].text == "," and (clitic or not subject_first) and not inside[k] and \
                         not overlaps_direct(sent.start_char, doc[k].idx):
                     rest = doc[tok.i + 1:end_tok]
                     comma = next((t.i for t in rest if t.text == ","), None)
