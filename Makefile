@@ -21,8 +21,13 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# `make eval BATCH=2` scores one batch of the dev set alone (first run on unseen articles)
 eval: install
+ifdef BATCH
+	$(BIN)/python -m pipeline eval $(wildcard ../shared/corpus/dev) --batch $(BATCH) --json outputs/eval-batch$(BATCH).json
+else
 	$(BIN)/python -m pipeline eval corpus/golden $(wildcard ../shared/corpus/dev) --json outputs/eval.json
+endif
 
 bench: install
 	-$(BIN)/python -m pipeline.bench --out outputs/bench.json

@@ -249,9 +249,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if not path.exists():
             _err(f"skipping {corpus}: not found")
             continue
-        metrics, scores = evaluate_dir(path, run)
-        results[str(path)] = metrics
-        print(format_report(str(path), metrics))
+        batch = args.batch if args.batch and (path / "BATCHES.tsv").is_file() else None
+        name = f"{path} (batch {batch})" if batch else str(path)
+        metrics, scores = evaluate_dir(path, run, batch)
+        results[name] = metrics
+        print(format_report(name, metrics))
         if args.failures:
             print(format_failures(scores))
     if args.json:
@@ -309,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("corpora", nargs="+")
     v.add_argument("--failures", action="store_true", help="list missed/spurious/wrong quotes")
     v.add_argument("--json", default=None, help="also write the metrics as JSON here")
+    v.add_argument("--batch", default=None,
+                   help="score only this batch of a corpus that has a BATCHES.tsv")
     v.set_defaults(func=cmd_eval)
 
     rp = sub.add_parser("report", help="write a static HTML report of a run into DIR/report")

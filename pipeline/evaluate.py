@@ -683,15 +683,45 @@ def format_failures(scores: Iterable[ArticleScore],
 # Corpus I/O
 
 
-def load_gold_dir(path: str | Path) -> dict[str, dict]:
-    """`{id: gold}` from every `<id>.gold.json` in `path`, sorted by id.
+def load_batches(path: str | Path) -> dict[str, str]:
+    """`{id: batch}` from `BATCHES.tsv` (columns `id`, `batch`) in a corpus folder.
+
+    The dev set grows in batches; scoring a new batch alone, before anyone reads it, is the
+    project's measure of how the rules generalise (README, "first run on unseen articles").
+    """
+    f = Path(path) / "BATCHES.tsv"
+    if not f.is_file():
+        raise FileNotFoundError(f"{f}: no batch list in this corpus")
+    batches = {}
+    for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+        cells = line.rstrip("\n").split("\t")
+        if n == 1 and cells[:2] == ["id", "batch"]:
+            continue
+        if len(cells) < 2 or not cells[0].strip():
+            if line.strip():
+                raise ValueError(f"{f}:{n}: expected 'id<TAB>batch'")
+            continue
+        batches[cells[0].strip()] = cells[1].strip()
+    return batches
+
+
+def load_gold_dir(path: str | Path, batch: Optional[str] = None) -> dict[str, dict]:
+    """`{id: gold}` from every `<id>.gold.json` in `path`, sorted by id; with `batch`, only the
+    articles `BATCHES.tsv` puts in that batch.
 
     A file whose `id` field disagrees with its name is an annotation error and raises, since
     the article text is looked up by file name.
     """
+    wanted = None
+    if batch is not None:
+        wanted = {gid for gid, b in load_batches(path).items() if b == str(batch)}
+        if not wanted:
+            raise ValueError(f"{Path(path) / 'BATCHES.tsv'}: no article in batch {batch}")
     golds = {}
     for f in sorted(Path(path).glob("*.gold.json")):
         gid = f.name[: -len(".gold.json")]
+        if wanted is not None and gid not in wanted:
+            continue
         data = json.loads(f.read_text(encoding="utf-8"))
         if data.get("id", gid) != gid:
             raise ValueError(f"{f}: id {data.get('id')!r} does not match the file name")
@@ -709,10 +739,12 @@ def evaluate_predictions(preds: Mapping[str, Any],
 
 
 def evaluate_dir(corpus_dir: str | Path,
-                 extract: Callable[[Path], Any]) -> tuple[dict[str, Any], list[ArticleScore]]:
-    """Run `extract` on `<id>.txt` for each gold file in `corpus_dir` and score the results."""
+                 extract: Callable[[Path], Any],
+                 batch: Optional[str] = None) -> tuple[dict[str, Any], list[ArticleScore]]:
+    """Run `extract` on `<id>.txt` for each gold file in `corpus_dir` (only `batch`, if given)
+    and score the results."""
     corpus_dir = Path(corpus_dir)
-    golds = load_gold_dir(corpus_dir)
+    golds = load_gold_dir(corpus_dir, batch)
     preds = {}
     for gid in golds:
         txt = corpus_dir / f"{gid}.txt"
