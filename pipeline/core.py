@@ -20,8 +20,8 @@ from .stages.normalize import normalize
 from .stages.record import article_meta
 
 MODEL = "fr_core_news_md"
-STAGES = ["onu_segmenter", "onu_entities", "onu_titles", "onu_people", "onu_quotes",
-          "onu_attribution", "onu_dates", "onu_record"]
+STAGES = ["onu_segmenter", "onu_entities", "onu_titles", "onu_people", "onu_discourse",
+          "onu_quotes", "onu_attribution", "onu_dates", "onu_record"]
 
 # Components of the model our stages do not need. fr_core_news_md's attribute_ruler copies each
 # token's POS into TAG and relabels whitespace tokens; no stage reads TAG, and the records are

@@ -125,6 +125,9 @@ class Resources:
     lemma_is_speech: dict[int, bool] = field(default_factory=dict)  # cache: lemma hash -> bool
     form_may_speak: dict[int, bool] = field(default_factory=dict)  # cache: lower-form hash -> bool
     org_by_id: dict[str, OrgEntry] = field(default_factory=dict)
+    person_nouns: frozenset[str] = frozenset()  # folded nouns that designate an unnamed person
+    org_descriptions: dict[str, tuple[bool, frozenset]] = field(default_factory=dict)
+    speaker_weights: dict[str, float] = field(default_factory=dict)  # the attribution ranker's
 
 
 def past_participles(lemma: str) -> list[str]:
@@ -206,4 +209,30 @@ def load_resources(path: Optional[str] = None) -> Resources:
     if boiler:
         res.boilerplate_any = re.compile("|".join(f"(?:{p.pattern})" for p in boiler), re.IGNORECASE)
     res.credit_keys = credits | {fold(o.acronym) for o in orgs if o.acronym}
+    nouns = {fold(s) for v in _sections("person_nouns.txt").values() for s in v}
+    nouns |= {t for t in titles if " " not in t}
+    res.person_nouns = frozenset(nouns | {_plural(w) for w in nouns})
+    res.org_descriptions = {fold(r["head"]): (_flag(r.get("names", "")),
+                                              frozenset(k for k in r.get("kinds", "").split("|") if k))
+                            for r in _rows("org_descriptions.tsv")}
+    res.speaker_weights = load_weights(models_dir() / "speaker_ranker.json")
     return res
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("s", "x", "z")):
+        return word
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    return word + "s"
+
+
+def load_weights(path: Path) -> dict[str, float]:
+    """The attribution ranker's feature weights (`models/speaker_ranker.json`, written by
+    `python -m pipeline.ranker fit`); empty when the file is absent (hand weights are used)."""
+    import json
+
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in data.get("weights", {}).items()}

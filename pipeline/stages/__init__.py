@@ -1,2 +1,3 @@
 """The stages, one module each; importing this package registers their spaCy factories."""
-from . import attribution, dates, entities, people, quotes, record, segment, titles  # noqa: F401
+from . import (attribution, dates, discourse, entities, people, quotes, record, segment,  # noqa: F401
+               titles)

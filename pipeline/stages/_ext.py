@@ -12,6 +12,7 @@ _DOC_EXTENSIONS = {
     "place_mentions": None,  # entities: list[EntMention]
     "titles": None,  # titles: list[TitleMention]
     "people": None,  # people: list[PersonCluster]
+    "discourse": None,  # discourse: Discourse (entities and mentions in text order)
     "organisations": None,  # entities: list[OrgCluster]
     "places": None,  # entities: list[PlaceCluster]
     "quotes": None,  # quotes + attribution: list[QuoteCandidate]

@@ -1,18 +1,37 @@
-"""Speaker attribution: who said each quotation, with the rule that decided and a confidence.
+"""Speaker attribution: who said each quotation, as a ranking of the entities in play.
 
-Rules, tried in order for a direct quotation (each is a phenomenon of real ONU Info text):
-1. incise inside or right after the marks: "« … », a-t-il expliqué", "» a déclaré M. Khare";
-2. "selon X" / "d'après X" in the sentence;
-3. a speech verb before the quotation in its sentence ("X a déclaré que « … »"), its subject;
-4. a colon introducing it ("X a été clair : « … »"), the subject of the clause;
-5. a quotation with no cue continues the previous quotation's speaker (same or next paragraph).
-A subject is resolved to a person (a name, a surname, "M./Mme X", a title held by a person of the
-article, or a pronoun il/elle to the most salient earlier person of that gender), an organisation
-("l'OMS a indiqué"), a country speaking as a state ("la France a estimé"), or, for a title that
-names nobody in the article, the holder of that post at the publication date (role timeline).
+For each quotation, the cue analysis finds the *slots* where the text names its speaker, in the
+order of their syntactic weight:
+- `incise`: the subject of an incise inside or right after the marks ("« … », a-t-il
+  expliqué", "» a déclaré M. Khare", "…, indique mardi sur France Inter le Haut-commissaire");
+- `selon`: "selon X" / "d'après X" / "Pour X," in the sentence;
+- `verb`: the subject of the speech verb that governs the quotation ("X a déclaré que « … »",
+  "X, affirmant que …"; through a relative "qui" to its antecedent);
+- `agent`: the agent of a passive speech verb ("qualifié de « … » par X");
+- `outer`: the subject of a speech verb whose reported clause holds the quotation ("Elle a
+  précisé que l'agence s'est efforcée de soutenir « … »");
+- `colon`: the subject of the clause before a colon ("X a été clair : « … »");
+- `after`: a speech verb later in the sentence;
+- `subject` / `previous`: with no cue at all, the subject of the quotation's sentence or of the
+  sentence before.
+A slot holds a mention of the discourse model (`discourse.py`): a name, an organisation or a
+place names its entity; a pronoun, "ce dernier", a demonym, a title or a description that names
+nobody ("la Haut-commissaire", "l'agence onusienne") is resolved by the ranking; an unnamed
+person ("un ambassadeur") is an entity without a name.
+
+Candidates are the entities mentioned in the last sentences, in the quotation's sentence and the
+next one, the previous quotation's speaker, the holder of a post named by a description
+(`models/role_holders.tsv`) and a null candidate. Each gets features (which slot names it, gender
+and number agreement with an anaphoric slot, role match, salience, recency, whether it was the
+subject of the sentence before or the previous quotation's speaker, whether the text makes it
+the addressee: "a déclaré à l'AFP", "devant le Conseil"…) and the highest score under the
+weights of `models/speaker_ranker.json` wins (fit by `python -m pipeline.ranker fit`, measured
+on articles held out from the fit). The null candidate wins when nobody named qualifies; the
+best named candidate is then kept in the explanation.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 from spacy.language import Language
@@ -20,304 +39,664 @@ from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
 from ._ext import ensure_extensions, guarded, sentence_of, sentences
-from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
+from .discourse import (ADDRESSEE_PREPS, PRONOUNS, SUBJ_DEPS, DMention, Discourse, Entity,
+                        Salience, build_discourse)
 from .people import resolve_gender
+from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
 from .segment import block_at
 
-_DEMONYM_SUFFIX = ("ien", "ienne", "ais", "aise", "ois", "oise", "éen", "éenne")
+SLOT_GROUPS = ("incise", "selon", "verb", "agent", "outer", "colon", "after", "subject",
+               "previous")
 
-_SUBJ_DEPS = {"nsubj", "nsubj:pass", "expl:subj"}
+# Weights used when models/speaker_ranker.json is absent: the order of the old rule list
+# (an incise beats "selon", which beats the verb's subject…), pronouns by gender and salience.
+HAND_WEIGHTS: dict[str, float] = {
+    "primary:names": 4.0, "primary:anaphor": 2.0,
+    "incise:names": 6.0, "selon:names": 6.0, "verb:names": 5.0, "agent:names": 5.0,
+    "outer:names": 1.5, "colon:names": 4.0, "after:names": 3.0, "subject:names": 2.0,
+    "previous:names": 1.5,
+    "incise:anaphor": 5.0, "selon:anaphor": 5.0, "verb:anaphor": 4.0, "agent:anaphor": 4.0,
+    "outer:anaphor": 1.0, "colon:anaphor": 3.0, "after:anaphor": 2.5, "subject:anaphor": 1.5,
+    "previous:anaphor": 1.0,
+    "ana:gender_agree": 1.5, "ana:gender_unknown": 0.0, "ana:gender_clash": -8.0,
+    "ana:number_clash": -6.0, "ana:role_match": 3.0, "ana:head_match": 3.0,
+    "ana:recency": 2.0, "ana:salience": 2.0, "ana:last_subject": 2.0, "ana:person": 1.0,
+    "ana:same_sentence": 1.0,
+    "ctx:prev_speaker": 2.5, "ctx:prev_speaker_far": 0.5, "ctx:in_sentence": 0.5,
+    "ctx:sentence_subject": 1.0, "ctx:prev_sentence_subject": 1.0, "ctx:next_sentence": 0.3,
+    "ctx:recency": 0.5, "ctx:salience": 0.5, "ctx:addressee": -3.0, "ctx:in_quote_only": -2.0,
+    "kind:organisation": -0.5, "kind:place": -1.0, "kind:holder": -0.5, "kind:unnamed": 0.0,
+    "kind:media": -1.0,
+    "null:bias": 1.2, "null:unnamed_slot": 6.0, "null:unresolved_slot": 2.0, "null:no_slot": 0.5,
+}
+
+_MEDIA_KINDS = frozenset({"news-agency", "media"})
+_REPORTING_NOUNS = frozenset({"communique", "texte", "declaration", "rapport", "projet", "document",
+                              "lettre", "message", "note"})
 
 
-class Speaker:
-    """A resolved speaker; `pronoun` is the gender of the pronoun or description it was
-    resolved from (gender evidence for the person), None for a name."""
+@dataclass
+class Slot:
+    group: str
+    mention: Optional[DMention]
+    cue: Optional[str] = None
+    verb: Optional[int] = None  # token of the cue verb
+    evidence: str = ""
 
-    __slots__ = ("kind", "ref", "name", "tok", "pronoun")
 
-    def __init__(self, kind: str, ref: Optional[str], name: Optional[str], tok: Optional[int] = None,
-                 pronoun: Optional[str] = None):
-        self.kind, self.ref, self.name, self.tok, self.pronoun = kind, ref, name, tok, pronoun
+@dataclass
+class Candidate:
+    entity: Optional[Entity]  # None: the null candidate
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def label(self) -> str:
+        if self.entity is None:
+            return "(nobody named)"
+        return self.entity.name or f"(unnamed {self.entity.key})"
+
+
+def score(features: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
 @guarded
 class Attributor:
     """The attribution component. The work on one document is done by a `_DocAttribution`
-    made for it, which holds that document's indexes: the component keeps no per-document
-    state, so one pipeline can run documents on several threads at once."""
+    made for it: the component keeps no per-document state."""
 
-    def __init__(self, resources: Resources | None = None):
+    def __init__(self, resources: Resources | None = None,
+                 weights: Optional[dict[str, float]] = None):
         ensure_extensions()
         self.res = resources or load_resources()
+        self.weights = weights if weights is not None else (self.res.speaker_weights or HAND_WEIGHTS)
 
     def __call__(self, doc: Doc) -> Doc:
-        return _DocAttribution(self.res, doc).run(doc)
+        return _DocAttribution(self.res, doc, self.weights).run(doc)
 
 
 class _DocAttribution:
-    """Speaker resolution over one document (its indexes are built once, in `__init__`)."""
-
-    def __init__(self, res: Resources, doc: Doc):
+    def __init__(self, res: Resources, doc: Doc, weights: dict[str, float]):
         self.res = res
-        self._index(doc)
-
-    # ---- indexes over the doc ---------------------------------------------------------------
-    def _index(self, doc: Doc) -> None:
-        self.person_tok: dict[int, object] = {}
-        self.mentions = doc._.person_mentions or []
-        people = doc._.people or []
-        owner = {}
-        for c in people:
-            for k in c.mention_indices:
-                owner[k] = c
-                m = self.mentions[k]
-                for t in range(m.tok_start, m.tok_end):
-                    self.person_tok[t] = c
-        self.owner = owner
-        self.org_tok = {}
-        self.orgs = doc._.organisations or []
-        for c in self.orgs:
-            for m in c.mentions:
-                for t in range(m.tok_start, m.tok_end):
-                    self.org_tok[t] = c
-        self.place_tok = {}
-        for c in doc._.places or []:
-            for m in c.mentions:
-                for t in range(m.tok_start, m.tok_end):
-                    self.place_tok[t] = c
-        self.title_tok = {}
-        for t in doc._.titles or []:
-            for i in range(t.tok_start, t.tok_end):
-                self.title_tok[i] = t
-        # person mention positions, for salience: (token, cluster, is subject)
-        self.person_positions = sorted(
-            ((self.mentions[k].tok_start, owner[k],
-              int(any(doc[t].dep_ in _SUBJ_DEPS
-                      for t in range(self.mentions[k].tok_start, self.mentions[k].tok_end))))
-             for k in owner), key=lambda x: x[0])
-        self.last_subject: dict[str, int] = {}
+        self.doc = doc
+        self.weights = weights
+        disc = doc._.discourse
+        if disc is None:
+            disc = doc._.discourse = build_discourse(doc, res)
+        self.disc: Discourse = disc
         sentences(doc)
-        self.sent_index = doc._.sent_index
-        self.people = people
+        self.sent_of = doc._.sent_index
+        self.sents = doc._.sentences
+        self.lows = [t.lower_ for t in doc]
+        self.salience = Salience(disc.mentions, self.resolve_anaphor)
+        self.holder_cache: dict[tuple, Optional[Entity]] = {}
 
-    # ---- resolution -------------------------------------------------------------------------
-    def resolve_token(self, doc: Doc, i: int, before: int, last: Optional[Speaker]) -> Optional[Speaker]:
-        """Resolve the phrase at token i to a speaker (None when it names nobody we know)."""
-        if i in self.person_tok:
-            c = self.person_tok[i]
-            return Speaker("person", c.id, c.name, i)
-        demonym = _demonym_gender(doc, i)
-        if demonym is not None:
-            return self.resolve_anaphor(doc, demonym, before, last)
-        if i in self.title_tok:
-            return self.resolve_title(doc, self.title_tok[i], i)
-        if i in self.org_tok:
-            c = self.org_tok[i]
-            return Speaker("organisation", c.id, c.name, i)
-        if i in self.place_tok:
-            c = self.place_tok[i]
-            return Speaker("place", c.id, c.name, i)
-        low = doc[i].lower_
-        if low in PRONOUN_CLITICS:
-            gender, number = PRONOUN_CLITICS[low]
-            topic = self._topic(doc, i)
-            if topic is not None:
-                return topic
-            if number == "plur":
-                return None
-            sp = self.resolve_pronoun(doc, gender, before, last)
-            if sp is not None:
-                sp.pronoun = gender
-            return sp
-        # a noun phrase: look at its appositions and flat children for a name
+    # ---- mentions at a token ----------------------------------------------------------------
+    def mention_at(self, i: int) -> Optional[DMention]:
+        """The discourse mention a slot token belongs to; a noun phrase without one is looked
+        at for a name in apposition ("le représentant de l'Ukraine, M. X")."""
+        doc = self.doc
+        m = self.disc.by_token.get(i)
+        if m is not None:
+            return m
+        low = self.lows[i]
+        if low in ("lui", "elle", "eux", "elles") and i > 0 and self.lows[i - 1] in (
+                "selon", "après", "pour"):
+            g = "female" if low.startswith("elle") else "male"
+            return DMention(i, i + 1, "pronoun", self.sent_of[i], self.disc.para_of[i], "subj",
+                            None, g, low in ("eux", "elles"), head=i, text=doc[i].text)
         tok = doc[i]
-        short = self._short_form(doc, i)
-        if short is not None:
-            return short
         for child in tok.children:
-            if child.dep_ in ("appos", "flat:name", "nmod") and child.i in self.person_tok:
-                c = self.person_tok[child.i]
-                return Speaker("person", c.id, c.name, child.i)
+            if child.dep_ in ("appos", "flat:name", "nmod") and child.i in self.disc.by_token:
+                cm = self.disc.by_token[child.i]
+                if cm.entity is not None and cm.kind in ("name", "title"):
+                    return cm
+        if tok.pos_ == "NOUN" and fold(tok.text) in _REPORTING_NOUNS:
+            return DMention(i, i + 1, "document", self.sent_of[i], self.disc.para_of[i], "subj",
+                            None, head=i, text=tok.text)
+        if tok.pos_ in ("NOUN", "PROPN"):
+            return DMention(i, i + 1, "other", self.sent_of[i], self.disc.para_of[i], "subj",
+                            None, head=i, text=tok.text)
         return None
 
-    def resolve_title(self, doc: Doc, title, i: int) -> Optional[Speaker]:
-        if title.person_index is not None and title.person_index in self.owner:
-            c = self.owner[title.person_index]
-            return Speaker("person", c.id, c.name, i)
-        role = fold(title.form.role)
-        # a person of the article who holds the same role (and organisation when given)
-        best = None
-        for c in self.people:
-            for ti in c.title_indices:
-                t = doc._.titles[ti]
-                if fold(t.form.role) == role and (title.org_id is None or t.org_id in (None, title.org_id)):
-                    if not t.former:
-                        best = c
-        if best is not None:
-            return Speaker("person", best.id, best.name, i)
-        # a holder of the post (role timeline) who is named in the article: any date will do
-        for h in self.holders(role, title.org_id, None):
-            htoks = fold(h.holder).replace("-", " ").split()
-            for c in self.people:
-                if c.tokens() and c.tokens()[-1] in htoks:
-                    return Speaker("person", c.id, c.name, i)
-        # the holder of the post at the publication date
-        dated = self.holders(role, title.org_id, doc._.published) if doc._.published else []
-        if len(dated) == 1:
-            return Speaker("person", None, dated[0].holder, i)
-        # a definite description of a person already in play
-        det = title.determiner or _determiner_before(doc, title.tok_start)
-        if det in ("le", "la", "l'") or title.former:
-            gender = title.form.gender or {"la": "female"}.get(det or "")
-            same_org = title.org_id is None or any(
-                self._within(doc._.titles[ti].org_id, title.org_id)
-                for c in self.people for ti in c.title_indices)
-            sp = self.resolve_anaphor(doc, gender, title.tok_start, None)
-            if sp is not None and (same_org or (gender and self._gender_of(sp) in (None, gender))):
-                return sp
+    # ---- syntax helpers ---------------------------------------------------------------------
+    def subject_of(self, verb_i: int) -> tuple[Optional[int], str]:
+        """The token that is the verb's subject, and how it was found: the verb's own subject;
+        for a participle, gerund, infinitive or a coordinated verb, its head's; for a relative
+        "qui", the antecedent; for a passive, the agent ("par X") as group `agent`."""
+        doc = self.doc
+        verb = doc[verb_i]
+        h = verb
+        for _ in range(3):
+            for child in h.children:
+                if child.dep_ == "obl:agent" or (child.dep_ == "obl" and any(
+                        c.lower_ == "par" and c.dep_ == "case" for c in child.children)
+                        and any(c.dep_ == "aux:pass" for c in h.children)):
+                    return child.i, "agent"
+            subj = [c for c in h.children if c.dep_ in SUBJ_DEPS and c.lower_ != "-t"]
+            if subj:
+                # "a-t-il" parses as two subjects: the clitic is the real one
+                s = next((c for c in subj if c.lower_ in PRONOUNS), subj[0])
+                if s.lower_ in ("qui", "qu'") and h.dep_ == "acl:relcl":
+                    return h.head.i, "verb"
+                if s.dep_ == "nsubj:pass" and not any(c.dep_ == "obl:agent" for c in h.children):
+                    return None, "passive"
+                return s.i, "verb"
+            if h.dep_ in ("advcl", "conj", "acl", "xcomp", "ccomp", "parataxis") and \
+                    h.head.i != h.i and (h.morph.get("VerbForm") in (["Part"], ["Inf"], ["Ger"])
+                                         or h.dep_ == "conj"):
+                if h.dep_ == "acl" and h.head.pos_ in ("NOUN", "PROPN"):
+                    return h.head.i, "verb"  # "X, affirmant que …" hangs on the noun X
+                h = h.head
+                continue
+            break
+        return None, "none"
+
+    def outer_report(self, verb_i: int) -> Optional[int]:
+        """The speech verb whose reported clause holds this verb ("Elle a précisé que l'UNICEF
+        s'est efforcé de soutenir …" -> "précisé")."""
+        doc = self.doc
+        h = doc[verb_i]
+        for _ in range(4):
+            if h.head.i == h.i:
+                return None
+            if h.dep_ in ("ccomp", "xcomp", "advcl", "conj", "acl") or any(
+                    c.lower_ in ("que", "qu'") for c in h.children):
+                parent = h.head
+                if parent.i != verb_i and is_speech_verb(parent, self.res) and parent.pos_ == "VERB":
+                    return parent.i
+                h = parent
+                continue
+            return None
         return None
 
-    def _within(self, org_id: Optional[str], ancestor: str) -> bool:
-        """True when `org_id` is `ancestor` or part of it (MONUSCO is part of the UN)."""
-        seen = 0
-        while org_id and seen < 5:
-            if org_id == ancestor:
+    def inverted_subject(self, verb_i: int, limit: int) -> Optional[int]:
+        """After an incise verb: the clitic ("a-t-il"), or the first mention after the verb that
+        is not an addressee or a circumstance ("a déclaré jeudi à l'AFP M. Khare")."""
+        doc = self.doc
+        for i in range(max(0, verb_i - 3), min(limit, verb_i + 3)):
+            if self.lows[i] in PRONOUN_CLITICS and doc[i].text.startswith("-"):
+                return i
+        i = verb_i + 1
+        while i < min(limit, verb_i + 16):
+            t = doc[i]
+            if t.text in (".", ";", "«", "»", '"', "“", "”", ":") or (
+                    t.pos_ == "VERB" and i > verb_i + 1 and t.dep_ not in ("amod", "acl")):
+                break
+            m = self.disc.by_token.get(i)
+            if m is not None:
+                if m.role == "obl" or self._governed_by_addressee(m):
+                    i = max(i + 1, m.end)
+                    continue
+                return i
+            if t.pos_ == "NOUN" and i > 0 and self.lows[i - 1] in ("un", "une", "le", "la", "l'") \
+                    and not self._after_addressee(i):
+                return i
+            i += 1
+        return None
+
+    def _after_addressee(self, i: int) -> bool:
+        for k in range(i - 1, max(-1, i - 4), -1):
+            if self.lows[k] in ADDRESSEE_PREPS or self.lows[k] in ("sur", "dans", "lors", "en", "de", "d'"):
                 return True
-            entry = self.res.org_by_id.get(org_id)
-            org_id = entry.parent if entry else None
-            seen += 1
+            if self.lows[k] in (",",):
+                return False
         return False
 
-    def _gender_of(self, sp: Speaker) -> Optional[str]:
-        c = next((p for p in self.people if p.id == sp.ref), None)
-        return c.gender if c is not None else None
+    def _governed_by_addressee(self, m: DMention) -> bool:
+        return self._after_addressee(m.start)
 
-    def holders(self, role: str, org_id: Optional[str], published: Optional[str]) -> list:
-        """Holders of a post from the role timeline; with `published`, those in post then."""
-        out = []
-        for h in self.res.role_holders:
-            if h.role != role and role not in h.aliases:
+    # ---- slots ------------------------------------------------------------------------------
+    def slots(self, q: QuoteCandidate, span, sent) -> list[Slot]:
+        doc = self.doc
+        res = self.res
+        out: list[Slot] = []
+
+        def slot(group, tok, cue=None, verb=None, evidence=""):
+            m = self.mention_at(tok) if tok is not None else None
+            out.append(Slot(group, m, cue, verb, evidence))
+
+        if q.cue_tok is not None and q.cue is None:
+            q.cue = verb_lemma(doc[q.cue_tok], res)
+        if q.subject_tok is not None:
+            group = "selon" if q.cue == "selon" else "incise"
+            tok = q.subject_tok
+            if group == "selon":
+                tok = self._first_entity_token(q.subject_tok, q.subject_tok + 8) or tok
+            slot(group, tok, q.cue, q.cue_tok, doc[q.subject_tok].text)
+        if q.type == "indirect":
+            verb_i = q.cue_tok
+            if verb_i is not None and q.rule_hint == "incise-after":
+                slot("incise", self.inverted_subject(verb_i, sent.end), q.cue, verb_i, doc[verb_i].text)
+            elif verb_i is not None and q.cue != "selon":
+                self._verb_slots(verb_i, q.cue, out, slot)
+            return out
+        # direct quotation -------------------------------------------------------------------
+        # incise right after the closing mark
+        i = span.end
+        while i < sent.end and (doc[i].is_punct or doc[i].is_space) and doc[i].text not in (
+                ".", "!", "?", "«", "“"):
+            i += 1
+        verb_i = None
+        j = i
+        while j < min(sent.end, i + 4):
+            t = doc[j]
+            if is_speech_verb(t, res) and j not in self._title_tokens():
+                verb_i = j
+                break
+            if t.pos_ not in ("AUX", "PRON", "ADV") and t.text != "-t":
+                break
+            j += 1
+        if verb_i is not None and not q.subject_tok:
+            q.cue = verb_lemma(doc[verb_i], res)
+            subj = self.inverted_subject(verb_i, sent.end)
+            if subj is None:
+                subj, _ = self.subject_of(verb_i)
+            slot("incise", subj, q.cue, verb_i, doc[i: min(sent.end, verb_i + 4)].text)
+        # selon / d'après / pour X in the sentence, outside the quotation
+        for t in sent:
+            if span.start <= t.i < span.end:
                 continue
-            if org_id and h.organisation_id and h.organisation_id != org_id:
+            low = t.lower_
+            pour = low == "pour" and (
+                (t.i == sent.start and self._named_after(t.i + 1)) or
+                (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "qui" and t.i > sent.start))
+            if pour or low == "selon" or (low == "d'" and t.i + 1 < len(doc) and
+                                          doc[t.i + 1].lower_ == "après"):
+                if pour and doc[t.i + 1].lower_ == "qui":  # "X, pour qui « … »": X said it
+                    tok = self._last_entity_token(max(sent.start, t.i - 8), t.i)
+                else:
+                    tok = self._first_entity_token(t.i + 1, min(sent.end, t.i + 8))
+                if tok is not None:
+                    if q.cue is None:
+                        q.cue = "selon"
+                    slot("selon", tok, "selon", t.i, doc[t.i: t.i + 4].text)
+                    break
+        # the speech verb that governs the quotation, before it in its sentence
+        verb_before = self._governing_verb(span, sent)
+        if verb_before is not None:
+            if q.cue is None:
+                q.cue = verb_lemma(doc[verb_before], res)
+            self._verb_slots(verb_before, verb_lemma(doc[verb_before], res), out, slot)
+        # a colon introducing it
+        k = span.start - 2
+        if k >= sent.start and doc[k].text == ":":
+            tok = self._clause_subject(sent.start, k)
+            if tok is not None:
+                slot("colon", tok, None, None, ":")
+        # a speech verb after the quotation later in the sentence
+        if verb_i is None:
+            for t in doc[span.end: sent.end]:
+                if is_speech_verb(t, res) and t.pos_ == "VERB" and t.i not in self._title_tokens():
+                    tok, how = self.subject_of(t.i)
+                    if tok is None:
+                        tok = self.inverted_subject(t.i, sent.end)
+                    if tok is not None:
+                        if q.cue is None:
+                            q.cue = verb_lemma(t, res)
+                        slot("agent" if how == "agent" else "after", tok, q.cue, t.i, t.text)
+                    break
+        if not out:
+            tok = self._clause_subject(sent.start, sent.end, skip=(span.start, span.end))
+            if tok is not None:
+                slot("subject", tok, None, None, "subject of the sentence")
+            prev = self._previous_subject(span.start)
+            if prev is not None:
+                slot("previous", prev, None, None, "subject of the sentence before")
+        return out
+
+    def _verb_slots(self, verb_i: int, cue, out: list, slot) -> None:
+        tok, how = self.subject_of(verb_i)
+        if tok is not None:
+            slot("agent" if how == "agent" else "verb", tok, cue, verb_i, self.doc[verb_i].text)
+        elif how != "passive":
+            near = self._nearest_before(self.sents[self.sent_of[verb_i]].start, verb_i)
+            if near is not None:
+                slot("verb", near, cue, verb_i, self.doc[verb_i].text)
+        else:
+            out.append(Slot("verb", None, cue, verb_i, "passive without agent"))
+        outer = self.outer_report(verb_i)
+        if outer is not None:
+            otok, _ = self.subject_of(outer)
+            if otok is not None:
+                slot("outer", otok, cue, outer, self.doc[outer].text)
+
+    def _title_tokens(self) -> set:
+        cache = getattr(self, "_tt", None)
+        if cache is None:
+            cache = self._tt = {i for m in self.disc.mentions if m.kind in ("title", "description")
+                                for i in range(m.start, m.end)}
+        return cache
+
+    def _governing_verb(self, span, sent) -> Optional[int]:
+        """The speech verb before the quotation that governs it: an ancestor of the quotation
+        in the parse if there is one, else the nearest speech verb before it (not a title word
+        such as "Conseillère")."""
+        doc = self.doc
+        titles = self._title_tokens()
+        h = doc[span.start]
+        seen = 0
+        while h.head.i != h.i and seen < 6:
+            h = h.head
+            seen += 1
+            if sent.start <= h.i < span.start and h.i not in titles and is_speech_verb(h, self.res):
+                return h.i
+        for k in range(span.start - 1, sent.start - 1, -1):
+            t = doc[k]
+            if t.text in ("»", "”") and k < span.start - 2:
+                break  # another quotation's territory
+            if k not in titles and is_speech_verb(t, self.res):
+                return k
+        return None
+
+    def _clause_subject(self, a: int, b: int, skip=None) -> Optional[int]:
+        """A subject in tokens [a, b) that is a mention (persons and titles first)."""
+        best = None
+        for m in self.disc.mentions_between(a, b):
+            if skip and skip[0] <= m.start < skip[1]:
                 continue
-            if not org_id and h.organisation_id not in ("onu", ""):
-                continue  # "le Secrétaire général" alone is the UN's
-            if published:
+            if m.role == "subj" and m.kind not in ("unnamed",):
+                if best is None or (m.kind in ("name", "title", "description", "pronoun") and
+                                    best.kind not in ("name", "title", "description", "pronoun")):
+                    best = m
+        return best.start if best is not None else None
+
+    def _nearest_before(self, sent_start: int, verb_i: int) -> Optional[int]:
+        for i in range(verb_i - 1, sent_start - 1, -1):
+            if self.doc[i].text in ("»", "«", '"', "“", "”"):
+                break
+            m = self.disc.by_token.get(i)
+            if m is not None and m.role not in ("obl", "obj") and m.kind != "unnamed":
+                return m.start
+        return None
+
+    def _previous_subject(self, i: int) -> Optional[int]:
+        """The subject of the sentence before, in the same or the previous paragraph."""
+        s = self.sent_of[i]
+        if s == 0:
+            return None
+        prev = self.sents[s - 1]
+        if self.disc.para_of[i] - self.disc.para_of[prev.start] > 1:
+            return None
+        return self._clause_subject(prev.start, prev.end)
+
+    def _named_after(self, i: int) -> bool:
+        if i < len(self.doc) and self.lows[i] in ("la", "le", "l'", "les"):
+            i += 1
+        m = self.disc.by_token.get(i)
+        return m is not None and m.kind in ("name", "org", "place", "title", "description",
+                                            "org_description")
+
+    def _first_entity_token(self, a: int, b: int) -> Optional[int]:
+        for i in range(a, min(b, len(self.doc))):
+            if self.doc[i].text in (",", ".", "«", "»"):
+                break
+            if i in self.disc.by_token or self.lows[i] in ("lui", "elle", "eux", "elles"):
+                return i
+            if self.doc[i].pos_ == "NOUN" and fold(self.doc[i].text) in _REPORTING_NOUNS | {"source"}:
+                return i
+        return None
+
+    def _last_entity_token(self, a: int, b: int) -> Optional[int]:
+        for i in range(b - 1, a - 1, -1):
+            m = self.disc.by_token.get(i)
+            if m is not None and m.kind in ("name", "org", "place", "title"):
+                return m.start
+        return None
+
+    # ---- candidates and features ------------------------------------------------------------
+    def holder(self, m: DMention) -> Optional[Entity]:
+        """The holder of the post a description names, at the publication date, when nobody of
+        the article holds it (`models/role_holders.tsv`)."""
+        key = (m.role_key, m.org_id)
+        if key in self.holder_cache:
+            return self.holder_cache[key]
+        e = None
+        published = self.doc._.published
+        if m.role_key and published:
+            role = m.role_key
+            found = []
+            for h in self.res.role_holders:
+                if h.role != role and role not in h.aliases:
+                    continue
+                if m.org_id and h.organisation_id and h.organisation_id != m.org_id:
+                    continue
+                if not m.org_id and h.organisation_id not in ("onu", ""):
+                    continue
                 if h.start and h.start[: len(published)] > published:
                     continue
                 if h.end and h.end[: len(published)] < published:
                     continue
-            out.append(h)
+                found.append(h)
+            if len(found) == 1:
+                h = found[0]
+                htoks = fold(h.holder).replace("-", " ").split()
+                named = next((e for e in self.disc.entities if e.kind == "person" and
+                              e.cluster.tokens() and e.cluster.tokens()[-1] in htoks), None)
+                if named is not None:
+                    e = named
+                else:
+                    hk = f"h:{role}:{h.holder}"
+                    e = self.disc.holders.get(hk)
+                    if e is None:
+                        e = self.disc.holders[hk] = Entity(hk, "holder", h.holder, None, None,
+                                                           h.gender, roles={role})
+        self.holder_cache[key] = e
+        return e
+
+    def candidates(self, q: QuoteCandidate, span, sent, slots: list[Slot],
+                   last: Optional[Entity], last_para: int) -> list[Candidate]:
+        disc = self.disc
+        s = self.sent_of[span.start]
+        para = disc.para_of[span.start]
+        sal = self.salience
+        sal.advance(sent.start)
+        pool: dict[Entity, None] = {}
+        for e in sal.active(s):
+            pool[e] = None
+        nxt_end = self.sents[s + 1].end if s + 1 < len(self.sents) else sent.end
+        in_sent: dict[Entity, list[DMention]] = {}
+        for m in disc.mentions_between(sent.start, nxt_end):
+            e = m.referent
+            if e is None:
+                continue
+            if m.sent == s:
+                in_sent.setdefault(e, []).append(m)
+            pool[e] = None
+        if last is not None:
+            pool[last] = None
+        for sl in slots:
+            m = sl.mention
+            if m is None:
+                continue
+            if m.referent is None and m.kind == "unnamed":
+                m.resolved = disc.new_unnamed(m.gender, m.plural, m.role_key)
+            if m.referent is not None:
+                pool[m.referent] = None
+            elif m.kind == "description":
+                h = self.holder(m)
+                if h is not None:
+                    pool[h] = None
+        # the most salient values, for normalisation
+        values = {e: sal.value(e, s) for e in pool}
+        top = max(values.values(), default=0.0) or 1.0
+        prev_subjects = self._subjects_of_sentence(s - 1) if s > 0 else set()
+        sent_subjects = {e for e, ms in in_sent.items() for m in ms
+                         if m.role == "subj" and not (span.start <= m.start < span.end)}
+        next_entities = {m.referent for m in disc.mentions_between(sent.end, nxt_end) if m.referent}
+        anaphor = next((sl for sl in slots if sl.mention is not None and
+                        sl.mention.referent is None and
+                        sl.mention.kind not in ("other", "document")), None)
+        primary = slots[0] if slots else None
+        out = []
+        for e in pool:
+            f: dict[str, float] = {}
+            st = sal.state.get(e)
+            for sl in slots:
+                m = sl.mention
+                if m is None:
+                    continue
+                if m.referent is e:
+                    f[f"{sl.group}:names"] = 1.0
+                    if sl is primary:
+                        f["primary:names"] = 1.0
+                elif m.referent is None and m.kind not in ("other", "document") and \
+                        self.compatible(m, e):
+                    f[f"{sl.group}:anaphor"] = 1.0
+                    if sl is primary:
+                        f["primary:anaphor"] = 1.0
+            if anaphor is not None:
+                self._anaphor_features(anaphor.mention, e, f, st, s, values.get(e, 0.0) / top,
+                                       prev_subjects, in_sent, span)
+            # context
+            if last is e:
+                f["ctx:prev_speaker" if para - last_para <= 1 else "ctx:prev_speaker_far"] = 1.0
+            ms = [m for m in in_sent.get(e, []) if not (span.start <= m.start < span.end)]
+            if ms:
+                f["ctx:in_sentence"] = 1.0
+                if all(m.role in ("obl", "obj") or self._governed_by_addressee(m) for m in ms):
+                    f["ctx:addressee"] = 1.0
+            elif in_sent.get(e):
+                f["ctx:in_quote_only"] = 1.0
+            if e in sent_subjects:
+                f["ctx:sentence_subject"] = 1.0
+            if e in prev_subjects:
+                f["ctx:prev_sentence_subject"] = 1.0
+            if e in next_entities:
+                f["ctx:next_sentence"] = 1.0
+            if st is not None and st.last_sent >= 0:
+                f["ctx:recency"] = 1.0 / (1 + max(0, s - st.last_sent))
+            f["ctx:salience"] = values.get(e, 0.0) / top
+            if e.kind != "person":
+                f[f"kind:{e.kind}"] = 1.0
+            if e.kind == "organisation" and e.kind_detail in _MEDIA_KINDS:
+                f["kind:media"] = 1.0
+            out.append(Candidate(e, f))
+        nf: dict[str, float] = {"null:bias": 1.0}
+        if primary is None:
+            nf["null:no_slot"] = 1.0
+        elif primary.mention is not None and primary.mention.kind == "unnamed":
+            nf["null:unnamed_slot"] = 1.0
+        elif primary.mention is None or primary.mention.kind in ("other", "document") or (
+                primary.mention.anaphoric and not any(
+                    c.features.get("primary:anaphor") for c in out)):
+            nf["null:unresolved_slot"] = 1.0
+        out.append(Candidate(None, nf))
+        for c in out:
+            c.score = score(c.features, self.weights)
+        out.sort(key=lambda c: -c.score)
         return out
 
-    def resolve_pronoun(self, doc: Doc, gender: Optional[str], before: int,
-                        last: Optional[Speaker]) -> Optional[Speaker]:
-        """The most salient earlier person compatible with the pronoun's gender.
-
-        Salience counts what makes a person the topic of the passage, not mere proximity: how
-        often they were mentioned, how often as a subject, whether they spoke last, and whether
-        they were named in the last sentences. A person of unknown gender stays a candidate but
-        loses to one whose gender the text has already shown.
-        """
-        sent_now = self.sent_index[min(before, len(doc) - 1)] if len(doc) else 0
-        stats: dict[str, list] = {}
-        self.last_subject = {}
-        for pos, c, subj in self.person_positions:
-            if pos >= before:
-                break
-            if subj:
-                self.last_subject[c.id] = pos
-            if gender and c.gender not in (None, gender):
-                continue
-            st = stats.setdefault(c.id, [c, 0, 0, -1])
-            st[1] += 1
-            st[2] += subj
-            st[3] = pos
-        if not stats:
-            # excerpt that starts mid-article: the first compatible person named after
-            for pos, c, _ in self.person_positions:
-                if pos >= before and (not gender or c.gender in (None, gender)):
-                    return Speaker("person", c.id, c.name, None)
+    def resolve_anaphor(self, m: DMention) -> Optional[Entity]:
+        """The referent of an anaphoric mention outside any quotation's slots, when the
+        salience walk reaches it: an unnamed person is a new entity; a description is the
+        holder of its post, else the salient person who holds that role (or, within three
+        sentences, agrees in gender), else a new unnamed person; a pronoun is the best
+        compatible entity under the ranker's anaphora weights."""
+        if m.kind == "unnamed":
+            return self.disc.new_unnamed(m.gender, m.plural, m.role_key)
+        if m.kind not in ("pronoun", "description", "demonstrative", "demonym", "org_description"):
             return None
-        best, best_score = None, None
-        for cid, (c, n, subj, lastpos) in stats.items():
-            score = n + 2 * subj
-            if last is not None and last.ref == cid:
-                score += 3
-            gap = sent_now - self.sent_index[lastpos]
-            score += 3 if gap <= 1 else 1 if gap <= 3 else 0
-            if gap <= 1 and self.last_subject.get(cid, -1) >= 0 and \
-                    sent_now - self.sent_index[self.last_subject[cid]] <= 1:
-                score += 4  # the subject of this or the previous sentence
-            if gender and c.gender == gender:
-                score += 2
-            key = (score, lastpos)
-            if best_score is None or key > best_score:
-                best, best_score = c, key
-        return Speaker("person", best.id, best.name, None)
+        if m.kind == "description":
+            h = self.holder(m)
+            if h is not None:
+                return h
+        s = m.sent
+        sal = self.salience
+        active = [e for e in sal.active(s) if self.compatible(m, e)]
+        if not active:
+            if m.kind in ("description", "demonym") and m.role != "obl":
+                return self.disc.new_unnamed(m.gender, m.plural, m.role_key)
+            return None
+        values = {e: sal.value(e, s) for e in active}
+        top = max(values.values()) or 1.0
+        prev_subjects = self._subjects_of_sentence(s - 1) if s > 0 else set()
+        best, best_score, best_f = None, None, None
+        for e in active:
+            f: dict[str, float] = {}
+            self._anaphor_features(m, e, f, sal.state.get(e), s, values[e] / top, prev_subjects,
+                                   None, None)
+            if e.kind != "person":
+                f[f"kind:{e.kind}"] = 1.0
+            sc = score(f, self.weights)
+            if best_score is None or sc > best_score:
+                best, best_score, best_f = e, sc, f
+        if m.kind in ("description", "demonym") and not best_f.get("ana:role_match") and (
+                best_f.get("ana:gender_clash") or sal.state[best].last_sent < s - 3):
+            return self.disc.new_unnamed(m.gender, m.plural, m.role_key)
+        if best_f.get("ana:gender_clash") or best_f.get("ana:number_clash"):
+            return None
+        if m.kind == "pronoun" and best.kind == "person" and best.gender is None and m.gender \
+                and not m.plural and best.cluster is not None:
+            # the one person in play takes the pronoun's gender as evidence
+            near = [e for e in active if e.kind == "person" and sal.state[e].last_sent >= s - 2]
+            if near == [best]:
+                c = best.cluster
+                c.add_evidence(m.gender, f"pronoun '{m.text}' in the next sentences")
+                c.gender = resolve_gender(c.evidence)
+                best.gender = c.gender
+        return best
 
-    def resolve_anaphor(self, doc: Doc, gender: Optional[str], before: int, last) -> Optional[Speaker]:
-        """A definite description that names nobody ("la Haut-commissaire", "l'ancienne cheffe
-        d'Etat", "le Jordanien") refers back like a pronoun, but only to a person named within
-        a few sentences: further away, "le représentant ukrainien" is someone new and unnamed."""
-        sp = self.resolve_pronoun(doc, gender, before, last)
-        if sp is None or sp.ref is None:
-            return sp
-        here = self.sent_index[min(before, len(doc) - 1)]
-        near = any(c.id == sp.ref and abs(self.sent_index[pos] - here) <= 3
-                   for pos, c, _ in self.person_positions)
-        return sp if near else None
+    def _subjects_of_sentence(self, s: int) -> set:
+        sent = self.sents[s]
+        return {m.referent for m in self.disc.mentions_between(sent.start, sent.end)
+                if m.referent is not None and m.role == "subj" and not m.in_quote}
 
-    def subject_of(self, doc: Doc, verb_i: int, last: Optional[Speaker]) -> Optional[Speaker]:
-        verb = doc[verb_i]
-        heads = [verb]
-        if verb.dep_ in ("advcl", "conj", "acl", "xcomp", "ccomp") and verb.morph.get("VerbForm") in (["Part"], ["Inf"], ["Ger"]):
-            heads.append(verb.head)
-        elif verb.dep_ == "conj":
-            heads.append(verb.head)
-        for h in heads:
-            for child in h.children:
-                if child.dep_ in _SUBJ_DEPS and child.lower_ not in ("-t",):
-                    sp = self.resolve_token(doc, child.i, child.i, last)
-                    if sp is not None:
-                        return sp
-        return None
+    def compatible(self, m: DMention, e: Entity) -> bool:
+        """Whether an anaphoric mention can refer to the entity at all (kind and number)."""
+        if m.kind == "org_description":
+            return e.kind == "organisation" and self._head_match(m, e)
+        if m.kind in ("description", "demonym"):
+            return e.kind in ("person", "holder", "unnamed")
+        if m.kind in ("pronoun", "demonstrative"):
+            if m.plural:
+                return e.kind in ("organisation", "place") or e.plural
+            return e.kind in ("person", "holder", "unnamed", "organisation") and not e.plural
+        return False
 
-    def nearest_before(self, doc: Doc, sent_start: int, verb_i: int, last) -> Optional[Speaker]:
-        """Fallback: the last named person/title/organisation before the verb in its sentence,
-        or a subject pronoun there."""
-        for i in range(verb_i - 1, sent_start - 1, -1):
-            if doc[i].text in ("»", "«", '"', "“", "”"):
-                break
-            if i in self.person_tok or i in self.title_tok or i in self.org_tok or \
-                    (doc[i].lower_ in ("il", "elle") and doc[i].dep_ in _SUBJ_DEPS) or \
-                    (i in self.place_tok and doc[i].dep_ in _SUBJ_DEPS):
-                sp = self.resolve_token(doc, i, i, last)
-                if sp is not None:
-                    return sp
-        return None
+    def _head_match(self, m: DMention, e: Entity) -> bool:
+        spec = self.res.org_descriptions.get(m.role_key or "")
+        if spec is None:
+            return False
+        by_name, kinds = spec
+        if by_name and m.role_key in e.heads:
+            return True
+        return "any" in kinds or e.kind_detail in kinds
 
-    def after_verb(self, doc: Doc, verb_i: int, limit: int, last) -> Optional[Speaker]:
-        """Inverted subject after an incise verb: "a déclaré M. Khare", "souligne la
-        Haute-Commissaire", "a-t-il expliqué"."""
-        for i in range(max(0, verb_i - 3), min(limit, verb_i + 8)):
-            if doc[i].lower_ in PRONOUN_CLITICS and doc[i].text.startswith("-"):
-                return self.resolve_token(doc, i, verb_i, last)
-        for i in range(verb_i + 1, min(limit, verb_i + 10)):
-            t = doc[i]
-            if t.text in (".", ";", "«", "»", '"', "“") or (t.pos_ == "VERB" and i > verb_i + 1):
-                break
-            if i in self.person_tok or i in self.title_tok or i in self.org_tok or i in self.place_tok:
-                return self.resolve_token(doc, i, verb_i, last)
-        return None
+    def _anaphor_features(self, m: DMention, e: Entity, f: dict, st, s: int, sal: float,
+                          prev_subjects: set, in_sent: dict, span) -> None:
+        if not self.compatible(m, e):
+            return
+        g = e.gender if e.kind in ("person", "holder", "unnamed") else None
+        if m.gender and g:
+            f["ana:gender_agree" if g == m.gender else "ana:gender_clash"] = 1.0
+        elif m.gender:
+            f["ana:gender_unknown"] = 1.0
+        if m.plural != e.plural and e.kind in ("person", "holder", "unnamed"):
+            f["ana:number_clash"] = 1.0
+        if m.kind == "description" and m.role_key and m.role_key in e.roles:
+            f["ana:role_match"] = 1.0
+        if m.kind == "org_description":
+            f["ana:head_match"] = 1.0 if m.role_key in e.heads else 0.5
+        if st is not None and st.last_sent >= 0:
+            f["ana:recency"] = 1.0 / (1 + max(0, s - st.last_sent))
+            if s - st.last_subj_sent <= 1:
+                f["ana:last_subject"] = 1.0
+        f["ana:salience"] = sal
+        if e.kind == "person":
+            f["ana:person"] = 1.0
+        if in_sent and any(x.start < m.start and not (span.start <= x.start < span.end)
+                           for x in in_sent.get(e, [])):
+            f["ana:same_sentence"] = 1.0
 
     # ---- main -------------------------------------------------------------------------------
     def run(self, doc: Doc) -> Doc:
         quotes: list[QuoteCandidate] = doc._.quotes or []
         blocks = doc._.blocks or []
         block_number = {id(b): n for n, b in enumerate(blocks)}
-        last: Optional[Speaker] = None
-        last_block_idx = -10
+        last: Optional[Entity] = None
+        last_para = -10
         pending: list[QuoteCandidate] = []
         for q in quotes:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
@@ -325,244 +704,77 @@ class _DocAttribution:
                 continue
             sent = sentence_of(doc, span.start)
             block = block_at(blocks, q.start)
-            bidx = block_number.get(id(block), -1)
-            sp, rule, conf, evidence = self._attribute(doc, q, span, sent, last)
-            if sp is None and q.type == "direct" and q.cue is None and (block is None or block.kind == "prose"):
-                # a person who is the subject of the sentence just before takes the floor;
-                # otherwise the quotation continues the previous quotation's speaker
-                prev = self._previous_subject(doc, span.start)
-                if prev is not None:
-                    sp, rule, conf, evidence = prev, "previous-sentence-subject", 0.7, "subject of the sentence before"
-                elif last is not None and 0 <= bidx - last_block_idx <= 1:
-                    sp, rule, conf, evidence = last, "continuation", 0.7, "follows the previous quotation"
-            if sp is None and block is not None and block.kind in ("title", "heading"):
-                pending.append(q)  # a quoted headline or intertitle: said by the next speaker
-            elif sp is not None and pending and rule != "continuation":
+            slots = self.slots(q, span, sent)
+            cands = self.candidates(q, span, sent, slots, last, last_para)
+            best = cands[0]
+            named = next((c for c in cands if c.entity is not None and c.entity.speaker_name), None)
+            q.extra["candidates"] = cands
+            q.extra["slots"] = slots
+            heading = block is not None and block.kind in ("title", "heading")
+            if heading and not slots:
+                pending.append(q)
+                continue
+            entity = best.entity
+            speaker = entity if entity is not None and entity.speaker_name else None
+            primary = slots[0] if slots else None
+            q.rule = f"{primary.group}" if primary else ("continuation" if speaker is not None and
+                                                          speaker is last else "context")
+            if speaker is not None and primary is not None and primary.mention is not None and \
+                    primary.mention.entity is not speaker and primary.mention.anaphoric:
+                q.rule += f"-{primary.mention.kind}"
+            q.evidence = primary.evidence if primary else None
+            q.confidence = _confidence(cands)
+            if primary is not None and primary.mention is not None and \
+                    primary.mention.referent is None and entity is not None and \
+                    primary.mention.kind not in ("other", "document"):
+                primary.mention.resolved = entity  # the ranking resolved the slot's anaphor
+            if speaker is not None:
+                self._set_speaker(q, speaker)
                 for h in pending:
-                    h.speaker_kind, h.speaker_ref, h.speaker_name = sp.kind, sp.ref, sp.name
-                    h.rule, h.confidence, h.evidence = "heading-next-speaker", 0.6, f"next quotation: {rule}"
+                    self._set_speaker(h, speaker)
+                    h.rule, h.confidence, h.evidence = "heading-next-speaker", 0.6, f"next quotation: {q.rule}"
                 pending = []
-            if sp is not None:
-                q.speaker_kind, q.speaker_ref, q.speaker_name = sp.kind, sp.ref, sp.name
-                last = sp
+                self._gender_from_slot(primary, speaker)
+            elif named is not None:
+                q.extra["closest"] = named.entity.name
+            if entity is not None:
+                last = entity
                 end_block = block_at(blocks, max(q.start, q.end - 1))
-                last_block_idx = block_number.get(id(end_block), bidx)
-                # a pronoun resolved to a person of unknown gender is evidence of it
-                if sp.pronoun and sp.kind == "person" and sp.ref:
-                    c = next((p for p in self.people if p.id == sp.ref), None)
-                    if c is not None and c.gender is None:
-                        c.add_evidence(sp.pronoun, f"pronoun in '{evidence}'")
-                        c.gender = resolve_gender(c.evidence)
-            if q not in pending:
-                q.rule, q.confidence, q.evidence = rule or "none", conf, evidence
+                last_para = block_number.get(id(end_block), block_number.get(id(block), -10))
+            elif best.entity is None and primary is not None and primary.mention is not None and \
+                    primary.mention.kind == "unnamed":
+                last = primary.mention.entity
         for h in pending:
             h.rule, h.confidence, h.evidence = "none", 0.3, None
+        self.salience.advance(len(doc))  # the rest of the text: gender evidence from pronouns
         return doc
 
-    def _attribute(self, doc: Doc, q: QuoteCandidate, span, sent, last):
-        # explicit subject token (selon X, incise clitic inside the marks)
-        if q.cue_tok is not None and q.cue is None:
-            q.cue = verb_lemma(doc[q.cue_tok], self.res)
-        if q.subject_tok is not None:
-            sp = self.resolve_token(doc, q.subject_tok, span.start, last)
-            if sp is None and q.cue == "selon":
-                sp = self._first_entity(doc, q.subject_tok, q.subject_tok + 8, last)
-            if sp is not None:
-                rule = "selon" if q.cue == "selon" else ("incise-pronoun" if doc[q.subject_tok].lower_ in PRONOUN_CLITICS else "incise")
-                return sp, rule, 0.9, doc[q.subject_tok].text
-            if q.cue == "selon":
-                return None, "selon-unresolved", 0.3, None
-        if q.type == "indirect":
-            verb_i = q.cue_tok
-            if verb_i is not None and q.rule_hint == "incise-after":
-                sp = self.after_verb(doc, verb_i, sent.end, last)
-                return sp, "incise-after", 0.85 if sp else 0.2, doc[verb_i].text
-            if verb_i is not None:
-                sp = self.subject_of(doc, verb_i, last) or self.nearest_before(doc, sent.start, verb_i, last)
-                if sp is None and doc[verb_i].morph.get("VerbForm") == ["Part"] and doc[verb_i].morph.get("Tense") == ["Pres"]:
-                    sp = last
-                rule = "subject" if sp else "none"
-                if sp is not None and sp.tok is None:
-                    rule = "subject-pronoun"
-                return sp, rule, 0.85 if sp else 0.2, doc[verb_i].text
-            return None, "none", 0.2, None
-        # direct quotation -------------------------------------------------------------------
-        # 1. incise right after the closing mark
-        i = span.end
-        while i < sent.end and (doc[i].is_punct or doc[i].is_space) and doc[i].text not in (".", "!", "?", "«", "“"):
-            i += 1
-        j = i
-        verb_i = None
-        while j < min(sent.end, i + 4):
-            t = doc[j]
-            if is_speech_verb(t, self.res):
-                verb_i = j
-                break
-            if t.pos_ not in ("AUX", "PRON", "ADV") and t.text != "-t":
-                break
-            j += 1
-        if verb_i is not None:
-            q.cue = verb_lemma(doc[verb_i], self.res)
-            sp = self.after_verb(doc, verb_i, sent.end, last)
-            if sp is None:
-                sp = self.subject_of(doc, verb_i, last)
-            if sp is not None:
-                pron = any(doc[k].lower_ in PRONOUN_CLITICS for k in range(i, min(sent.end, verb_i + 3)))
-                ev = doc[i: min(sent.end, verb_i + 4)].text
-                return sp, "incise-pronoun" if pron else "incise", 0.9, ev
-        # 2. selon / d'après in the sentence, outside the quote
-        for t in sent:
-            if span.start <= t.i < span.end:
-                continue
-            pour = t.lower_ == "pour" and (
-                (t.i == sent.start and _named_after(doc, t.i + 1, self)) or
-                (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "qui" and t.i > sent.start))
-            if pour or t.lower_ in ("selon",) or (t.lower_ == "d'" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "après"):
-                q.cue = "selon"
-                if pour and doc[t.i + 1].lower_ == "qui":  # "X, pour qui « … »": X said it
-                    sp = self._last_entity(doc, max(sent.start, t.i - 8), t.i, last)
-                else:
-                    sp = self._first_entity(doc, t.i + 1, min(sent.end, t.i + 8), last)
-                if sp is not None:
-                    return sp, "selon", 0.85, doc[t.i: t.i + 4].text
-        # 3. a speech verb before the quotation in its sentence
-        for k in range(span.start - 1, sent.start - 1, -1):
-            t = doc[k]
-            if is_speech_verb(t, self.res):
-                q.cue = verb_lemma(t, self.res)
-                sp = self.subject_of(doc, k, last) or self.nearest_before(doc, sent.start, k, last)
-                if sp is None and (t.morph.get("VerbForm") == ["Inf"] or (
-                        t.morph.get("VerbForm") == ["Part"] and t.morph.get("Tense") == ["Pres"])):
-                    sp = last  # "…, avant de reprendre : « … »", "ajoutant « … »": same speaker
-                if sp is not None:
-                    rule = "verb-subject" if sp.tok is not None else "verb-subject-pronoun"
-                    return sp, rule, 0.85, t.text
-                break
-        # 4. colon introducing the quotation
-        k = span.start - 2  # token before the opening mark
-        if k >= sent.start and doc[k].text == ":":
-            sp = None
-            before_colon = sorted(range(sent.start, k), key=lambda m: doc[m].dep_ not in _SUBJ_DEPS)
-            for m in before_colon:
-                if m in self.person_tok or m in self.title_tok or m in self.org_tok or \
-                        doc[m].lower_ in ("il", "elle") or _demonym_gender(doc, m):
-                    sp = self.resolve_token(doc, m, m, last)
-                    if sp is not None:
-                        break
-            if sp is not None:
-                return sp, "colon", 0.75, ":"
-        # a speech verb after the quotation later in the sentence (« … » a-t-il ensuite ajouté)
-        for t in doc[span.end: sent.end]:
-            if is_speech_verb(t, self.res) and t.pos_ == "VERB":
-                sp = self.subject_of(doc, t.i, last) or self.after_verb(doc, t.i, sent.end, last)
-                if sp is not None:
-                    q.cue = verb_lemma(t, self.res)
-                    return sp, "verb-after", 0.7, t.text
-                break
-        return None, None, 0.3, None
+    def _set_speaker(self, q: QuoteCandidate, e: Entity) -> None:
+        q.speaker_kind = "person" if e.kind in ("person", "holder") else e.kind
+        q.speaker_ref = e.ref
+        q.speaker_name = e.name
 
-    def _previous_subject(self, doc: Doc, i: int) -> Optional[Speaker]:
-        """A quotation standing alone after "X a lancé un appel." is X's: the person subject
-        of the previous sentence, in the same or the previous paragraph."""
-        sent = sentence_of(doc, i)
-        if sent.start == 0:
-            return None
-        prev = sentence_of(doc, sent.start - 1)
-        while prev.start > 0 and all(t.is_space for t in prev):
-            prev = sentence_of(doc, prev.start - 1)
-        # whitespace tokens belong to the sentence before them: count the breaks after `prev`
-        if sum(t.text.count("\n") for t in doc[prev.start:sent.start] if t.is_space) > 2:
-            return None  # more than one paragraph break away
-        for t in prev:
-            if t.dep_ in _SUBJ_DEPS and (t.i in self.person_tok or t.i in self.title_tok):
-                return self.resolve_token(doc, t.i, t.i, None)
-        return None
-
-    def _short_form(self, doc: Doc, i: int) -> Optional[Speaker]:
-        """"le Conseil" after "le Conseil de sécurité", "la Mission" after "la MINUSS": a
-        capitalised head noun with a definite article names the last organisation it begins."""
-        tok = doc[i]
-        if not tok.text[:1].isupper() or i == 0 or doc[i - 1].lower_ not in ("le", "la", "l'", "l’"):
-            return None
-        if i in self.org_tok or i in self.person_tok or i in self.place_tok or i in self.title_tok:
-            return None  # part of a name already recognised
-        key = fold(tok.text)
-        best = None
-        for c in self.orgs:
-            if fold(c.name).split(" ")[0] != key and not any(
-                    fold(a).split(" ")[0] == key for a in c.aliases):
-                continue
-            first = min((m.tok_start for m in c.mentions), default=len(doc))
-            if first < i and (best is None or first > best[0]):
-                best = (first, c)
-        return Speaker("organisation", best[1].id, best[1].name, i) if best else None
-
-    def _topic(self, doc: Doc, i: int) -> Optional[Speaker]:
-        """"Quant à la Mauritanie, elle a demandé …": the pronoun takes up the topic."""
-        sent = sentence_of(doc, i)
-        s = sent.start
-        if s + 2 < i and doc[s].lower_ == "quant" and doc[s + 1].lower_ in ("à", "au", "aux"):
-            comma = next((t.i for t in doc[s + 2:i] if t.text == ","), None)
-            if comma is not None and comma < i:
-                for k in range(s + 2, comma):
-                    if k in self.person_tok or k in self.org_tok or k in self.place_tok:
-                        return self.resolve_token(doc, k, k, None)
-        return None
-
-    def _last_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
-        for i in range(b - 1, a - 1, -1):
-            if i in self.person_tok or i in self.org_tok or i in self.place_tok:
-                return self.resolve_token(doc, i, i, last)
-        return None
-
-    def _first_entity(self, doc: Doc, a: int, b: int, last) -> Optional[Speaker]:
-        for i in range(a, min(b, len(doc))):
-            if doc[i].text in (",", ".", "«", "»"):
-                break
-            short = self._short_form(doc, i)
-            if short is not None:
-                return short
-            if i in self.person_tok or i in self.title_tok or i in self.org_tok or i in self.place_tok \
-                    or doc[i].lower_ in ("lui", "elle"):
-                if doc[i].lower_ == "lui":
-                    return self.resolve_pronoun(doc, "male", a, last)
-                if doc[i].lower_ == "elle":
-                    return self.resolve_pronoun(doc, "female", a, last)
-                return self.resolve_token(doc, i, a, last)
-        return None
+    def _gender_from_slot(self, slot: Optional[Slot], e: Entity) -> None:
+        """A pronoun resolved to a person of unknown gender is evidence of it."""
+        if slot is None or slot.mention is None or e.kind != "person" or e.cluster is None:
+            return
+        m = slot.mention
+        if m.kind not in ("pronoun", "demonstrative") or not m.gender or m.plural:
+            return
+        c = e.cluster
+        c.add_evidence(m.gender, f"pronoun in '{slot.evidence}'")
+        c.gender = resolve_gender(c.evidence)
+        e.gender = c.gender
 
 
-def _determiner_before(doc: Doc, i: int) -> Optional[str]:
-    """The article of a noun phrase, past an adjective or two ("la nouvelle Haut-commissaire")."""
-    k = i - 1
-    while k >= 0 and i - k <= 3 and doc[k].pos_ == "ADJ":
-        k -= 1
-    if k >= 0 and doc[k].lower_ in ("le", "la", "l'", "l’"):
-        return doc[k].lower_.replace("’", "'")
-    return None
+def _confidence(cands: list[Candidate]) -> float:
+    """The winner's margin over the runner-up, squashed into (0.3, 0.95)."""
+    import math
 
-
-def _named_after(doc: Doc, i: int, att: "_DocAttribution") -> bool:
-    """A person, organisation or place right after "Pour" ("Pour la France, …")."""
-    if i < len(doc) and doc[i].lower_ in ("la", "le", "l'", "les"):
-        i += 1
-    return i in att.person_tok or i in att.org_tok or i in att.place_tok
-
-
-def _demonym_gender(doc: Doc, i: int) -> Optional[str]:
-    """'le Jordanien', 'l'Equatorienne': a capitalised nationality noun after a definite article
-    refers to a person; its gender comes from the article or the ending."""
-    tok = doc[i]
-    if i == 0 or not tok.text[:1].isupper() or not tok.lower_.endswith(_DEMONYM_SUFFIX):
-        return None
-    det = doc[i - 1].lower_
-    if det == "le":
-        return "male"
-    if det == "la":
-        return "female"
-    if det in ("l'", "l’"):
-        return "female" if tok.lower_.endswith(("ienne", "aise", "oise", "éenne")) else "male"
-    return None
+    if len(cands) < 2:
+        return 0.5
+    margin = cands[0].score - cands[1].score
+    return round(0.3 + 0.65 / (1 + math.exp(-margin + 1)), 2)
 
 
 @Language.factory("onu_attribution", default_config={})

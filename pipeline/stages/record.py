@@ -14,8 +14,8 @@ from ..records import (Article, ArticleRecord, DateExpr, Mention, Organisation, 
 from ._ext import doc_text, ensure_extensions, guarded
 
 _WORK = ("blocks", "quote_spans", "org_mentions", "person_mentions", "place_mentions", "titles",
-         "people", "organisations", "places", "quotes", "dates", "sentences", "sent_index", "text",
-         "token_texts")
+         "people", "discourse", "organisations", "places", "quotes", "dates", "sentences",
+         "sent_index", "text", "token_texts")
 
 
 def article_meta(article: Article) -> dict:
