@@ -565,6 +565,7 @@ def _demonym_gender(doc: Doc, i: int) -> Optional[str]:
     return None
 
 
-@Language.factory("onu_attribution", default_config={})
-def make_attribution(nlp: Language, name: str):
-    return Attributor()
+@Language.factory("onu_attribution", default_config={"models": None})
+def make_attribution(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, Attributor)
