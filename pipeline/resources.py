@@ -6,6 +6,7 @@ data files (see `models/README.md`). `PIPELINE_MODELS` points to another folder 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -31,13 +32,41 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = models_dir() / name
-    if not path.exists():
-        raise FileNotFoundError(f"language resource missing: {path}")
+# The files a pipeline reads; a saved pipeline copies exactly these (`pipeline/stages/_component.py`).
+RESOURCE_FILES = ("speech_verbs.tsv", "titles.tsv", "honorifics.tsv", "organisations.tsv",
+                  "role_holders.tsv", "not_people.txt", "boilerplate.tsv", "naming_cues.txt",
+                  "person_nouns.txt", "org_descriptions.tsv", "speaker_ranker.json")
+
+
+def resources_path(path: Optional[str | Path] = None) -> Path:
+    """The folder to read: `path` if given, else `PIPELINE_MODELS`, else the checkout's `models/`."""
+    return Path(path) if path else models_dir()
+
+
+def read_resource_files(path: Optional[str | Path] = None) -> dict[str, str]:
+    """The text of every resource file in a folder, by file name."""
+    base = resources_path(path)
+    files = {}
+    for name in RESOURCE_FILES:
+        p = base / name
+        if not p.exists():
+            raise FileNotFoundError(f"language resource missing: {p}")
+        files[name] = p.read_text(encoding="utf-8")
+    return files
+
+
+def resources_digest(files: dict[str, str]) -> str:
+    """sha256 of the resource files (names and texts): equal digests, equal resources."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode("utf-8") + b"\0" + files[name].encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def _rows(text: str) -> list[dict[str, str]]:
     header: Optional[list[str]] = None
     rows = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cells = line.split("\t")
@@ -49,11 +78,11 @@ def _rows(name: str) -> list[dict[str, str]]:
     return rows
 
 
-def _sections(name: str) -> dict[str, list[str]]:
+def _sections(text: str) -> dict[str, list[str]]:
     """A plain list file with `# section` headers -> {section: [lines]}."""
     out: dict[str, list[str]] = {}
     current = "default"
-    for line in (models_dir() / name).read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         s = line.strip()
         if not s:
             continue
@@ -128,6 +157,8 @@ class Resources:
     person_nouns: frozenset[str] = frozenset()  # folded nouns that designate an unnamed person
     org_descriptions: dict[str, tuple[bool, frozenset]] = field(default_factory=dict)
     speaker_weights: dict[str, float] = field(default_factory=dict)  # the attribution ranker's
+    files: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> text read
+    digest: str = ""  # resources_digest(files)
 
 
 def past_participles(lemma: str) -> list[str]:
@@ -159,18 +190,40 @@ def _flag(v: str) -> bool:
     return v.strip().lower() in {"1", "yes", "y", "true", "oui"}
 
 
-@lru_cache(maxsize=4)
-def load_resources(path: Optional[str] = None) -> Resources:
-    if path:
-        os.environ["PIPELINE_MODELS"] = path
+_BY_DIGEST: dict[str, Resources] = {}
+
+
+def load_resources(path: Optional[str | Path] = None) -> Resources:
+    """The resources in folder `path` (default: `PIPELINE_MODELS`, else `models/`). Parsed once
+    per content: folders holding the same files (a saved pipeline's copies) share one object."""
+    return resources_from_files(read_resource_files(path))
+
+
+def resources_from_files(files: dict[str, str]) -> Resources:
+    """Resources from the files' texts (`read_resource_files`), cached by their digest."""
+    digest = resources_digest(files)
+    res = _BY_DIGEST.get(digest)
+    if res is None:
+        if len(_BY_DIGEST) >= 8:
+            _BY_DIGEST.pop(next(iter(_BY_DIGEST)))
+        res = _BY_DIGEST[digest] = _parse(files)
+        res.files = dict(files)
+        res.digest = digest
+    return res
+
+
+def _parse(files: dict[str, str]) -> Resources:
+    def _rows_of(name: str) -> list[dict[str, str]]:
+        return _rows(files[name])
+
     verbs = {}
-    for r in _rows("speech_verbs.tsv"):
+    for r in _rows_of("speech_verbs.tsv"):
         lemma = r["lemma"].lower()
         verbs[lemma] = SpeechVerb(lemma, r.get("class", "say"), _flag(r.get("que", "")),
                                   _flag(r.get("a_inf", "")), _flag(r.get("de_inf", "")),
                                   _flag(r.get("incise", "")))
     titles: dict[str, TitleForm] = {}
-    for r in _rows("titles.tsv"):
+    for r in _rows_of("titles.tsv"):
         masc, fem = fold(r["masculine"]), fold(r.get("feminine") or r["masculine"])
         role = r.get("role") or r["masculine"]
         kind = r.get("kind", "other")
@@ -182,26 +235,26 @@ def load_resources(path: Optional[str] = None) -> Resources:
     heads = frozenset(t.split(" ")[0] for t in titles)
     max_words = max((len(t.split(" ")) for t in titles), default=1)
     honor = {}
-    for r in _rows("honorifics.tsv"):
+    for r in _rows_of("honorifics.tsv"):
         g = r.get("gender", "-").strip()
         honor[r["form"]] = (g if g in {"male", "female"} else None, _flag(r.get("strip", "1")))
     orgs = []
-    for r in _rows("organisations.tsv"):
+    for r in _rows_of("organisations.tsv"):
         aliases = [a.strip() for a in r.get("aliases", "").split("|") if a.strip()]
         orgs.append(OrgEntry(r["id"], r["name"], r.get("acronym") or None, aliases,
                              r.get("kind", "other"), r.get("parent") or None))
     holders = []
-    for r in _rows("role_holders.tsv"):
+    for r in _rows_of("role_holders.tsv"):
         g = r.get("gender", "")
         holders.append(RoleHolder(fold(r["role"]), r.get("organisation_id", ""), r["holder"],
                                   g if g in {"male", "female"} else None, r.get("start", ""),
                                   r.get("end", ""),
                                   tuple(fold(a) for a in r.get("aliases", "").split("|") if a.strip())))
-    sections = _sections("not_people.txt")
+    sections = _sections(files["not_people.txt"])
     not_people = frozenset(fold(s) for k, v in sections.items() if k != "credit" for s in v)
     credits = frozenset(fold(s) for s in sections.get("credit", []))
-    boiler = [re.compile(r["pattern"], re.IGNORECASE) for r in _rows("boilerplate.tsv")]
-    naming = frozenset(fold(s) for v in _sections("naming_cues.txt").values() for s in v)
+    boiler = [re.compile(r["pattern"], re.IGNORECASE) for r in _rows_of("boilerplate.tsv")]
+    naming = frozenset(fold(s) for v in _sections(files["naming_cues.txt"]).values() for s in v)
     res = Resources(verbs, titles, heads, max_words, honor, orgs, holders, not_people, credits,
                     boiler, naming)
     res.org_by_id = {o.id: o for o in orgs}
@@ -209,13 +262,13 @@ def load_resources(path: Optional[str] = None) -> Resources:
     if boiler:
         res.boilerplate_any = re.compile("|".join(f"(?:{p.pattern})" for p in boiler), re.IGNORECASE)
     res.credit_keys = credits | {fold(o.acronym) for o in orgs if o.acronym}
-    nouns = {fold(s) for v in _sections("person_nouns.txt").values() for s in v}
+    nouns = {fold(s) for v in _sections(files["person_nouns.txt"]).values() for s in v}
     nouns |= {t for t in titles if " " not in t}
     res.person_nouns = frozenset(nouns | {_plural(w) for w in nouns})
     res.org_descriptions = {fold(r["head"]): (_flag(r.get("names", "")),
                                               frozenset(k for k in r.get("kinds", "").split("|") if k))
-                            for r in _rows("org_descriptions.tsv")}
-    res.speaker_weights = load_weights(models_dir() / "speaker_ranker.json")
+                            for r in _rows_of("org_descriptions.tsv")}
+    res.speaker_weights = parse_weights(files["speaker_ranker.json"])
     return res
 
 
@@ -227,12 +280,10 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
-def load_weights(path: Path) -> dict[str, float]:
+def parse_weights(text: str) -> dict[str, float]:
     """The attribution ranker's feature weights (`models/speaker_ranker.json`, written by
-    `python -m pipeline.ranker fit`); empty when the file is absent (hand weights are used)."""
+    `python -m pipeline.ranker fit`)."""
     import json
 
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(text)
     return {str(k): float(v) for k, v in data.get("weights", {}).items()}

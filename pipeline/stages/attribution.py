@@ -48,27 +48,6 @@ from .segment import block_at
 SLOT_GROUPS = ("incise", "selon", "verb", "agent", "outer", "colon", "after", "subject",
                "previous")
 
-# Weights used when models/speaker_ranker.json is absent: the order of the old rule list
-# (an incise beats "selon", which beats the verb's subject…), pronouns by gender and salience.
-HAND_WEIGHTS: dict[str, float] = {
-    "primary:names": 4.0, "primary:anaphor": 2.0,
-    "incise:names": 6.0, "selon:names": 6.0, "verb:names": 5.0, "agent:names": 5.0,
-    "outer:names": 1.5, "colon:names": 4.0, "after:names": 3.0, "subject:names": 2.0,
-    "previous:names": 1.5,
-    "incise:anaphor": 5.0, "selon:anaphor": 5.0, "verb:anaphor": 4.0, "agent:anaphor": 4.0,
-    "outer:anaphor": 1.0, "colon:anaphor": 3.0, "after:anaphor": 2.5, "subject:anaphor": 1.5,
-    "previous:anaphor": 1.0,
-    "ana:gender_agree": 1.5, "ana:gender_unknown": 0.0, "ana:gender_clash": -8.0,
-    "ana:number_clash": -6.0, "ana:role_match": 3.0, "ana:head_match": 3.0,
-    "ana:recency": 2.0, "ana:salience": 2.0, "ana:last_subject": 2.0, "ana:person": 1.0,
-    "ana:same_sentence": 1.0,
-    "ctx:prev_speaker": 2.5, "ctx:prev_speaker_far": 0.5, "ctx:in_sentence": 0.5,
-    "ctx:sentence_subject": 1.0, "ctx:prev_sentence_subject": 1.0, "ctx:next_sentence": 0.3,
-    "ctx:recency": 0.5, "ctx:salience": 0.5, "ctx:addressee": -3.0, "ctx:in_quote_only": -2.0,
-    "kind:organisation": -0.5, "kind:place": -1.0, "kind:holder": -0.5, "kind:unnamed": 0.0,
-    "kind:media": -1.0,
-    "null:bias": 1.2, "null:unnamed_slot": 6.0, "null:unresolved_slot": 2.0, "null:no_slot": 0.5,
-}
 
 _MEDIA_KINDS = frozenset({"news-agency", "media"})
 _REPORTING_NOUNS = frozenset({"communique", "texte", "declaration", "rapport", "projet", "document",
@@ -110,7 +89,7 @@ class Attributor:
                  weights: Optional[dict[str, float]] = None):
         ensure_extensions()
         self.res = resources or load_resources()
-        self.weights = weights if weights is not None else (self.res.speaker_weights or HAND_WEIGHTS)
+        self.weights = weights if weights is not None else self.res.speaker_weights
 
     def __call__(self, doc: Doc) -> Doc:
         return _DocAttribution(self.res, doc, self.weights).run(doc)
@@ -777,6 +756,7 @@ def _confidence(cands: list[Candidate]) -> float:
     return round(0.3 + 0.65 / (1 + math.exp(-margin + 1)), 2)
 
 
-@Language.factory("onu_attribution", default_config={})
-def make_attribution(nlp: Language, name: str):
-    return Attributor()
+@Language.factory("onu_attribution", default_config={"models": None})
+def make_attribution(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, Attributor)

@@ -433,6 +433,7 @@ def _title_gender(t, doc: Doc) -> Optional[str]:
     return det or _AGREEING.get(first)
 
 
-@Language.factory("onu_discourse", default_config={})
-def make_discourse(nlp: Language, name: str):
-    return DiscourseBuilder()
+@Language.factory("onu_discourse", default_config={"models": None})
+def make_discourse(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, DiscourseBuilder)

@@ -404,6 +404,7 @@ def _cluster_places(mentions: list[EntMention]) -> list[PlaceCluster]:
     return out
 
 
-@Language.factory("onu_entities", default_config={})
-def make_entities(nlp: Language, name: str):
-    return EntityRecognizer(nlp)
+@Language.factory("onu_entities", default_config={"models": None})
+def make_entities(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, lambda res: EntityRecognizer(nlp, res))

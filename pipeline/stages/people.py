@@ -300,6 +300,7 @@ def _add_title(c: PersonCluster, ti: int, t) -> None:
         c.add_evidence(_AGREEING[first], f"agreement '{first}'")
 
 
-@Language.factory("onu_people", default_config={})
-def make_people(nlp: Language, name: str):
-    return PeopleClusterer()
+@Language.factory("onu_people", default_config={"models": None})
+def make_people(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, PeopleClusterer)

@@ -389,6 +389,7 @@ class QuoteFinder:
         return end_tok
 
 
-@Language.factory("onu_quotes", default_config={"min_words": 4})
-def make_quotes(nlp: Language, name: str, min_words: int):
-    return QuoteFinder(min_words=min_words)
+@Language.factory("onu_quotes", default_config={"models": None, "min_words": 4})
+def make_quotes(nlp: Language, name: str, models: Optional[str], min_words: int):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, lambda res: QuoteFinder(res, min_words=min_words))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, SENT_START
@@ -213,9 +214,10 @@ def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> 
     return starts
 
 
-@Language.factory("onu_segmenter", default_config={})
-def make_segmenter(nlp: Language, name: str):
-    return Segmenter()
+@Language.factory("onu_segmenter", default_config={"models": None})
+def make_segmenter(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, Segmenter)
 
 
 @guarded

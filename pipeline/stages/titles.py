@@ -305,6 +305,7 @@ def _determiner(doc: Doc, i: int) -> Optional[str]:
     return None
 
 
-@Language.factory("onu_titles", default_config={})
-def make_titles(nlp: Language, name: str):
-    return TitleFinder()
+@Language.factory("onu_titles", default_config={"models": None})
+def make_titles(nlp: Language, name: str, models: Optional[str]):
+    from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
+    return ResourceStage(name, models, TitleFinder)
