@@ -581,6 +581,21 @@ def test_english_report(report_en):
     assert "1 November 2021" in [c.text for c in index.find("td")]
 
 
+def test_cli_lang(tmp_path):
+    from pipeline.cli import build_parser, main
+
+    run = _write_run(tmp_path / "run")
+    assert build_parser().parse_args(["report", str(run)]).lang == "fr"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", str(run), "--lang", "de"])
+    assert main(["report", str(run), "--lang", "en"]) == 0
+    assert '<html lang="en">' in (run / "report" / "dashboard.html").read_text("utf-8")
+    assert main(["report", str(run)]) == 0
+    assert '<html lang="fr">' in (run / "report" / "dashboard.html").read_text("utf-8")
+    with pytest.raises(ValueError):
+        build_report(tmp_path / "run", lang="de")
+
+
 # --------------------------------------------------------------------------------------------
 # Headless Chromium
 
