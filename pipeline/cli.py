@@ -264,7 +264,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report.build import build_report
-    index = build_report(Path(args.dir))
+    index = build_report(Path(args.dir), lang=args.lang)
     print(f"report written: {index}")
     if args.screenshot:
         from .report.screenshot import screenshot
@@ -318,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write a static HTML report of a run into DIR/report")
     rp.add_argument("dir")
     rp.add_argument("--screenshot", default=None, help="also write a PNG of the dashboard here")
+    rp.add_argument("--lang", choices=["fr", "en"], default="fr",
+                    help="language of the report's interface (default: fr)")
     rp.set_defaults(func=cmd_report)
     return p
 

@@ -4,6 +4,8 @@ Reads only `run_dir/json/*.json` (the `ArticleRecord` files), one at a time: eac
 written as soon as its record is read and only small aggregates (counters, one index row) are
 kept, so runs with thousands of articles fit in memory. Standard library only; all text goes
 through `html.escape`, charts are inline SVG drawn here, and pages need no network or server.
+Interface text, dates and numbers come from the message catalogue of the chosen language
+(`i18n.py`, French by default).
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from typing import Any, Iterable, Optional
 from urllib.parse import quote as urlquote
 
 from . import templates as T
+from .i18n import DEFAULT_LANG, Catalogue, catalogue
 
 log = logging.getLogger(__name__)
 
 TOP_N = 15  # bars in the "most quoted" charts
 TITLE_MATCH_LIMIT = 50  # title strings are found by search (no offsets); cap pathological repeats
 GENDERS = ("female", "male", "unknown")
+NUM = ' class="num"'
 
 
 def esc(value: Any) -> str:
@@ -184,13 +188,14 @@ class _ArticleView:
 
 
 def _speaker_of(q: dict, people: dict, orgs: dict, places: dict) -> tuple[Optional[str], str, str]:
-    """(colour key, display name, kind) of a quote's speaker; key None when unattributed."""
+    """(colour key, display name, kind) of a quote's speaker; key None (and name "") when
+    unattributed: the page writes the catalogue's word for it."""
     sid = q.get("speaker_id")
     kind = _kind(q) or ""
     ent = people.get(sid) or orgs.get(sid) or places.get(sid) if sid else None
     name = (ent or {}).get("name") or q.get("speaker_name")
     if not name and not sid:
-        return None, "unattributed", ""
+        return None, "", ""
     return (sid or "name:" + _key(name or "")), (name or sid or "?"), kind
 
 
@@ -213,12 +218,25 @@ def _analyse(rec: dict) -> _ArticleView:
     return _ArticleView({k: tuple(v) for k, v in speakers.items()}, quote_speaker)
 
 
-def _person_tip(p: dict) -> str:
+def _gender(m: Catalogue, gender: Optional[str]) -> str:
+    """A person's gender in words ("femme" / "female"); an unexpected value is shown as is."""
+    key = f"gender.{gender or 'unknown'}"
+    return m(key) if key in m.messages else str(gender)
+
+
+def _kind_label(m: Catalogue, kind: str) -> str:
+    key = f"kind.{kind}"
+    return m(key) if kind and key in m.messages else kind
+
+
+def _person_tip(p: dict, m: Catalogue) -> str:
     bits = [p.get("name") or ""]
     if p.get("gender"):
-        bits.append(p["gender"])
-    titles = [t.get("text", "") + (" (former)" if t.get("former") else "") for t in p.get("titles") or []]
-    bits.extend(t for t in titles if t)
+        bits.append(_gender(m, p["gender"]))
+    for t in p.get("titles") or []:
+        text = t.get("text") or ""
+        if text:
+            bits.append(m("tip.former", title=text) if t.get("former") else text)
     return " · ".join(bits)
 
 
@@ -226,8 +244,9 @@ def _org_tip(o: dict) -> str:
     return (o.get("name") or "") + (f" ({o['acronym']})" if o.get("acronym") else "")
 
 
-def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
+def render_article(rec: dict, *, root: str = "../", lang: str = DEFAULT_LANG) -> tuple[str, _ArticleView]:
     """One article page: marked-up text, speaker legend, entities and the who-said-what table."""
+    m = catalogue(lang)
     body = rec.get("body") or ""
     people = {p["id"]: p for p in rec.get("people") or []}
     orgs = {o["id"]: o for o in rec.get("organisations") or []}
@@ -238,9 +257,10 @@ def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
     cands: list[_Span] = []
     for q in sorted(quotes, key=lambda q: (q.get("start", 0), -q.get("end", 0))):
         qid = q.get("id", "")
-        cls, name, _kind_ = view.quote_speaker.get(qid, ("spk-none", "unattributed", ""))
+        cls, name, _kind_ = view.quote_speaker.get(qid, ("spk-none", "", ""))
         conf = float(q.get("confidence") or 0.0)
-        tip = f"{name} — {q.get('cue') or 'no cue'} — {conf:.2f}"
+        tip = m("tip.quote", speaker=name or m("unattributed"), cue=q.get("cue") or m("tip.no_cue"),
+                confidence=m.num(conf, 2))
         qtype = q.get("type") if q.get("type") in ("direct", "indirect") else "direct"
         cands.append(_Span(
             int(q.get("start", 0)), int(q.get("end", 0)), 0,
@@ -249,15 +269,17 @@ def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
             f'</mark><a class="qtag {cls}" href="#row-{esc(qid)}" title="{esc(tip)}">{esc(qid)}</a>',
         ))
     ents: list[_Span] = []
+    lab = {k: esc(m(f"label.{k}")) for k in ("person", "organisation", "place", "title", "date")}
     for p in people.values():
-        tip = _person_tip(p)
-        ents += [_entity_span(m, "person", "PER", p["id"], tip) for m in p.get("mentions") or []]
+        tip = _person_tip(p, m)
+        ents += [_entity_span(x, "person", lab["person"], p["id"], tip) for x in p.get("mentions") or []]
     for o in orgs.values():
         tip = _org_tip(o)
-        ents += [_entity_span(m, "organisation", "ORG", o["id"], tip) for m in o.get("mentions") or []]
+        ents += [_entity_span(x, "organisation", lab["organisation"], o["id"], tip)
+                 for x in o.get("mentions") or []]
     for pl in places.values():
-        ents += [_entity_span(m, "place", "LOC", pl["id"], pl.get("name") or "")
-                 for m in pl.get("mentions") or []]
+        ents += [_entity_span(x, "place", lab["place"], pl["id"], pl.get("name") or "")
+                 for x in pl.get("mentions") or []]
     cands += sorted(ents, key=lambda s: (s.start, -s.end))
     seen_titles: set[str] = set()
     for p in people.values():
@@ -267,52 +289,60 @@ def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
                 continue
             seen_titles.add(text)
             for i, j in _find_all(body, text, TITLE_MATCH_LIMIT):
-                cands.append(_entity_span({"start": i, "end": j}, "title", "TITLE", p["id"],
-                                          f"title of {p.get('name')}", rank=2))
+                cands.append(_entity_span({"start": i, "end": j}, "title", lab["title"], p["id"],
+                                          m("tip.title_of", name=p.get("name") or ""), rank=2))
     for d in rec.get("dates") or []:
-        cands.append(_entity_span(d, "date", "DATE", "", d.get("value") or d.get("text") or "", rank=3))
+        tip = m.date(d["value"]) if d.get("value") else m("tip.date_unresolved")
+        cands.append(_entity_span(d, "date", lab["date"], "", tip, rank=3))
     kept, dropped = _select_spans(cands, len(body))
     text_html = _render_spans(body, kept)
 
     # --- header
     title = rec.get("title") or rec.get("id") or "article"
-    meta = [f'<span>id <code>{esc(rec.get("id"))}</code></span>']
+    meta = [f'<span>{esc(m("article.id"))} <code>{esc(rec.get("id"))}</code></span>']
     if rec.get("published"):
-        meta.append(f'<span>published {esc(rec["published"])}</span>')
+        meta.append(f'<span id="published" data-iso="{esc(rec["published"])}">'
+                    f'{esc(m("article.published", date=m.date(rec["published"])))}</span>')
     if rec.get("source"):
-        meta.append(f'<span>source {esc(rec["source"])}</span>')
+        meta.append(f'<span>{esc(m("article.source", source=rec["source"]))}</span>')
     url = rec.get("url") or ""
     if re.match(r"^https?://", url, re.I):
-        meta.append(f'<span><a href="{esc(url)}" rel="noopener noreferrer">original article</a></span>')
+        meta.append(f'<span><a href="{esc(url)}" rel="noopener noreferrer">'
+                    f'{esc(m("article.original"))}</a></span>')
     n_direct = sum(1 for q in quotes if q.get("type") == "direct")
-    meta.append(f"<span>{len(quotes)} quotations ({n_direct} direct)</span>")
+    counts = m("article.quote_counts", quotations=m.n("count.quotations", len(quotes)),
+               direct=m.n("count.direct", n_direct))
+    meta.append(f"<span>{esc(counts)}</span>")
 
     # --- sidebar
-    side = ['<h2 id="speakers">Speakers</h2>', '<ul id="legend">']
+    side = [f'<h2 id="speakers">{esc(m("side.speakers"))}</h2>', '<ul id="legend">']
     for cls, name, kind, n in view.speakers.values():
         side.append(f'<li class="{cls}"><span class="swatch"></span>{esc(name)} '
-                    f'<span class="muted small">{esc(kind)} · {n}</span></li>')
+                    f'<span class="muted small">{esc(_kind_label(m, kind))} · {m.num(n)}</span></li>')
     if any(c == "spk-none" for c, _, _ in view.quote_speaker.values()):
-        side.append('<li class="spk-none"><span class="swatch"></span><em>unattributed</em></li>')
+        side.append('<li class="spk-none"><span class="swatch"></span>'
+                    f'<em>{esc(m("side.unattributed"))}</em></li>')
     if not quotes:
-        side.append('<li class="muted">no quotations</li>')
+        side.append(f'<li class="muted">{esc(m("side.no_quotes"))}</li>')
     side.append("</ul>")
-    side.append('<h2>People</h2><ul id="people">')
+    side.append(f'<h2>{esc(m("side.people"))}</h2><ul id="people">')
     for p in people.values():
         gender = {"female": "♀", "male": "♂"}.get(p.get("gender") or "", "")
+        if gender:
+            gender = f'<span title="{esc(_gender(m, p.get("gender")))}">{gender}</span>'
         titles = "; ".join(esc(t.get("text")) for t in p.get("titles") or [] if t.get("text"))
         side.append(f'<li data-id="{esc(p["id"])}"><strong>{esc(p.get("name"))}</strong> {gender}'
                     + (f'<br><span class="muted small">{titles}</span>' if titles else "") + "</li>")
     if not people:
-        side.append('<li class="muted">none</li>')
-    side.append('</ul><h2>Organisations</h2><ul id="organisations">')
+        side.append(f'<li class="muted">{esc(m("side.none"))}</li>')
+    side.append(f'</ul><h2>{esc(m("side.organisations"))}</h2><ul id="organisations">')
     for o in orgs.values():
         side.append(f'<li data-id="{esc(o["id"])}">{esc(_org_tip(o))}</li>')
     if not orgs:
-        side.append('<li class="muted">none</li>')
+        side.append(f'<li class="muted">{esc(m("side.none"))}</li>')
     side.append("</ul>")
     if places:
-        side.append('<h2>Places</h2><ul id="places">')
+        side.append(f'<h2>{esc(m("side.places"))}</h2><ul id="places">')
         side += [f'<li data-id="{esc(pl["id"])}">{esc(pl.get("name"))}</li>' for pl in places.values()]
         side.append("</ul>")
 
@@ -320,43 +350,44 @@ def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
     rows = []
     for q in quotes:
         qid = q.get("id", "")
-        cls, name, kind = view.quote_speaker.get(qid, ("spk-none", "unattributed", ""))
-        qtype = esc(q.get("type"))
+        cls, name, kind = view.quote_speaker.get(qid, ("spk-none", "", ""))
+        qtype = q.get("type") or ""
+        qtype_label = m(f"type.{qtype}") if f"type.{qtype}" in m.messages else qtype
         evidence = q.get("evidence")
         rows.append(
             f'<tr id="row-{esc(qid)}" class="{cls}" data-quote="{esc(qid)}">'
             f'<td><a href="#quote-{esc(qid)}">{esc(qid)}</a></td>'
-            f'<td><span class="swatch"></span>{esc(name)}'
-            + (f' <span class="muted small">{esc(kind)}</span>' if kind else "") + "</td>"
-            f'<td><span class="badge {qtype}">{qtype}</span></td>'
+            f'<td><span class="swatch"></span>'
+            + (esc(name) if name else f'<em>{esc(m("unattributed"))}</em>')
+            + (f' <span class="muted small">{esc(_kind_label(m, kind))}</span>' if kind else "") + "</td>"
+            f'<td><span class="badge {esc(qtype)}">{esc(qtype_label)}</span></td>'
             f"<td>{esc(q.get('cue') or '')}</td>"
             f'<td class="quote-text">{esc(q.get("text"))}</td>'
-            f'<td class="num conf">{float(q.get("confidence") or 0):.2f}</td>'
+            f'<td class="num conf">{m.num(float(q.get("confidence") or 0), 2)}</td>'
             f'<td class="small">{esc(q.get("rule") or "")}'
             + (f'<br><span class="muted">{esc(evidence)}</span>' if evidence else "") + "</td></tr>"
         )
+    heads = "".join(f'<th{NUM if k == "confidence" else ""}>{esc(m("th." + k))}</th>'
+                    for k in ("speaker", "type", "cue", "quotation", "confidence", "rule"))
     table = (
-        '<table id="who-said-what"><thead><tr><th>#</th><th>Speaker</th><th>Type</th><th>Cue</th>'
-        '<th>Quotation</th><th class="num">Conf.</th><th>Rule / evidence</th></tr></thead><tbody>'
-        + ("".join(rows) or '<tr><td colspan="7" class="muted">No quotations.</td></tr>')
+        f'<table id="who-said-what"><thead><tr><th>#</th>{heads}</tr></thead><tbody>'
+        + ("".join(rows) or f'<tr><td colspan="7" class="muted">{esc(m("article.no_quotes"))}</td></tr>')
         + "</tbody></table>"
     )
     legend = (
         '<div class="legend" id="mark-legend">'
-        '<span><mark class="entity person">Name<span class="label">PER</span></mark></span>'
-        '<span><mark class="entity organisation">Org<span class="label">ORG</span></mark></span>'
-        '<span><mark class="entity place">Place<span class="label">LOC</span></mark></span>'
-        '<span><mark class="entity title">Title<span class="label">TITLE</span></mark></span>'
-        '<span><mark class="entity date">Date<span class="label">DATE</span></mark></span>'
-        '<span class="spk-none"><mark class="quote direct">direct quote</mark></span>'
-        '<span class="spk-none"><mark class="quote indirect">indirect quote</mark></span>'
-        "</div>"
+        + "".join(f'<span><mark class="entity {k}">{esc(m("legend." + k))}'
+                  f'<span class="label">{lab[k]}</span></mark></span>'
+                  for k in ("person", "organisation", "place", "title", "date"))
+        + "".join(f'<span class="spk-none"><mark class="quote {k}">{esc(m("legend." + k))}</mark></span>'
+                  for k in ("direct", "indirect"))
+        + "</div>"
     )
-    note = (f'<p class="muted small" id="dropped-spans">{dropped} overlapping or out-of-range '
-            "span(s) not shown.</p>" if dropped else "")
+    note = (f'<p class="muted small" id="dropped-spans">{esc(m.n("article.dropped", dropped))}</p>'
+            if dropped else "")
     captions = rec.get("captions") or []
-    caps = ("<h2>Captions</h2><ul>" + "".join(f"<li>{esc(c)}</li>" for c in captions) + "</ul>"
-            if captions else "")
+    caps = (f'<h2>{esc(m("side.captions"))}</h2><ul>' + "".join(f"<li>{esc(c)}</li>" for c in captions)
+            + "</ul>" if captions else "")
     body_html = (
         f'<article id="article" data-id="{esc(rec.get("id"))}">'
         f"<h1>{esc(title)}</h1><p class=\"meta\">{''.join(meta)}</p>{legend}"
@@ -364,9 +395,9 @@ def render_article(rec: dict, *, root: str = "../") -> tuple[str, _ArticleView]:
         f'<div><div id="article-text" lang="{esc(rec.get("language") or "fr")}">{text_html}</div>'
         f"{note}{caps}</div>"
         f'<aside class="side">{"".join(side)}</aside></div>'
-        f'<h2>Who said what</h2>{table}</article>'
+        f'<h2>{esc(m("article.who_said_what"))}</h2>{table}</article>'
     )
-    return T.page(f"{title} — quotations", body_html, root=root), view
+    return T.page(m("title.article", title=title), body_html, lang=lang, root=root), view
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,7 +486,7 @@ class _Totals:
             self.orgs[k].articles += 1
 
 
-def _index_row(rec: dict, page: str, view: _ArticleView) -> str:
+def _index_row(rec: dict, page: str, view: _ArticleView, m: Catalogue) -> str:
     quotes = rec.get("quotes") or []
     n_direct = sum(1 for q in quotes if q.get("type") == "direct")
     attributed = sum(1 for q in quotes if q.get("speaker_id") or q.get("speaker_name"))
@@ -464,17 +495,17 @@ def _index_row(rec: dict, page: str, view: _ArticleView) -> str:
     names += [o.get("name") for o in rec.get("organisations") or []]
     names += [o.get("acronym") for o in rec.get("organisations") or [] if o.get("acronym")]
     search = " ".join(dict.fromkeys(n for n in names if n))[:2000]
-    pct = f"{100 * attributed / len(quotes):.0f}%" if quotes else "–"
+    pct = m.pct(100 * attributed / len(quotes)) if quotes else "–"
     title = rec.get("title") or rec.get("id")
 
     def num(v: int) -> str:
-        return f'<td class="num">{v}</td>'
+        return f'<td class="num" data-sort="{v}">{m.num(v)}</td>'
 
     return (
         f'<tr data-id="{esc(rec.get("id"))}" data-search="{esc(search)}">'
         f'<td><a href="articles/{esc(page)}.html">{esc(title)}</a>'
         f'<br><span class="muted small">{esc(rec.get("id"))}</span></td>'
-        f'<td data-sort="{esc(rec.get("published") or "")}">{esc(rec.get("published") or "–")}</td>'
+        f'<td data-sort="{esc(rec.get("published") or "")}">{esc(m.date(rec.get("published")) or "–")}</td>'
         + num(len(rec.get("people") or [])) + num(len(rec.get("organisations") or []))
         + num(len(rec.get("places") or [])) + num(len(quotes)) + num(n_direct)
         + num(len(quotes) - n_direct)
@@ -483,39 +514,47 @@ def _index_row(rec: dict, page: str, view: _ArticleView) -> str:
     )
 
 
-def render_index(rows: list[tuple[str, str, str]], totals: _Totals) -> str:
+INDEX_COLUMNS = (  # (catalogue key, sort type)
+    ("th.article", "text"), ("th.published", "text"), ("th.people", "num"), ("th.orgs", "num"),
+    ("th.places", "num"), ("th.quotes", "num"), ("th.direct", "num"), ("th.indirect", "num"),
+    ("th.attributed", "num"), ("th.top_speaker", "text"),
+)
+
+
+def render_index(rows: list[tuple[str, str, str]], totals: _Totals, lang: str = DEFAULT_LANG) -> str:
     """Index page; `rows` are (published, id, row html), shown newest first, then by id."""
+    m = catalogue(lang)
     rows = sorted(rows, key=lambda r: r[1])
     rows.sort(key=lambda r: r[0], reverse=True)  # stable: ids stay ascending within a date
     rows_html = "".join(r for _, _, r in rows)
+    heads = "".join(f'<th{NUM if kind == "num" else ""} data-type="{kind}">{esc(m(key))}</th>'
+                    for key, kind in INDEX_COLUMNS)
     body = (
-        "<h1>Articles</h1>"
-        f'<p class="meta"><span>{totals.articles} articles</span><span>{totals.quotes} quotations</span>'
-        '<span><a href="dashboard.html">dashboard</a></span></p>'
-        '<div class="toolbar"><input type="search" id="search" placeholder="Search title, id, people, '
-        'organisations…" aria-label="Search articles" autocomplete="off">'
-        '<span class="muted" id="match-count"></span>'
-        '<span class="muted small">Click a column header to sort.</span></div>'
-        '<table id="article-table"><thead><tr>'
-        '<th data-type="text">Article</th><th data-type="text">Published</th>'
-        '<th class="num" data-type="num">People</th><th class="num" data-type="num">Orgs</th>'
-        '<th class="num" data-type="num">Places</th><th class="num" data-type="num">Quotes</th>'
-        '<th class="num" data-type="num">Direct</th><th class="num" data-type="num">Indirect</th>'
-        '<th class="num" data-type="num">Attributed</th><th data-type="text">Top speaker</th>'
-        f"</tr></thead><tbody>{rows_html}</tbody></table>"
-        + ("" if rows else '<p class="muted" id="no-articles">No articles in this run.</p>')
-        + _skipped_note(totals)
+        f'<h1>{esc(m("index.h1"))}</h1>'
+        f'<p class="meta"><span>{esc(m.n("count.articles", totals.articles))}</span>'
+        f'<span>{esc(m.n("count.quotations", totals.quotes))}</span>'
+        f'<span><a href="dashboard.html">{esc(m("index.dashboard"))}</a></span></p>'
+        f'<div class="toolbar"><input type="search" id="search" '
+        f'placeholder="{esc(m("index.search_placeholder"))}" aria-label="{esc(m("index.search_label"))}" '
+        'autocomplete="off"><span class="muted" id="match-count" aria-live="polite"></span>'
+        f'<span class="muted small">{esc(m("index.sort_hint"))}</span></div>'
+        f'<table id="article-table"><thead><tr>{heads}</tr></thead><tbody>{rows_html}</tbody></table>'
+        '<p class="muted" id="no-match" hidden></p>'
+        + ("" if rows else f'<p class="muted" id="no-articles">{esc(m("index.no_articles"))}</p>')
+        + _skipped_note(totals, m)
     )
-    return T.page("Articles — quotations report", body, current="index", scripts=T.INDEX_JS)
+    return T.page(m("title.index"), body, lang=lang, current="index", scripts=T.INDEX_JS,
+                  data={"report-i18n": m.js_messages()})
 
 
-def _skipped_note(totals: _Totals) -> str:
+def _skipped_note(totals: _Totals, m: Catalogue) -> str:
     if not totals.skipped:
         return ""
     items = "".join(f"<li><code>{esc(s)}</code></li>" for s in totals.skipped[:50])
-    more = f"<li>… and {len(totals.skipped) - 50} more</li>" if len(totals.skipped) > 50 else ""
-    return (f'<footer id="skipped"><p>{len(totals.skipped)} JSON file(s) could not be read and are '
-            f"not in the report:</p><ul>{items}{more}</ul></footer>")
+    extra = len(totals.skipped) - 50
+    more = f"<li>{esc(m('skipped.more', n=m.num(extra)))}</li>" if extra > 0 else ""
+    return (f'<footer id="skipped"><p>{esc(m.n("skipped.head", len(totals.skipped)))}</p>'
+            f"<ul>{items}{more}</ul></footer>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -556,8 +595,9 @@ def _nice_step(max_value: float, target: int = 5) -> int:
 
 
 def hbar_chart(chart_id: str, title: str, items: list[tuple[str, int, str, Optional[str], str]],
-               *, width: int = 600, empty: str = "No data") -> str:
+               *, empty: str, width: int = 600, m: Optional[Catalogue] = None) -> str:
     """Horizontal bars: items are (label, value, colour, href or None, tooltip)."""
+    m = m or catalogue()
     if not items:
         return _empty_chart(chart_id, title, empty, width)
     row_h, label_w, pad, val_w = 24, 236, 6, 44
@@ -571,27 +611,31 @@ def hbar_chart(chart_id: str, title: str, items: list[tuple[str, int, str, Optio
         g = (f"<g><title>{esc(tip)}</title>"
              f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end">{esc(_short(label))}</text>'
              f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2" fill="{colour}"/>'
-             f'<text x="{label_w + w + 5:.1f}" y="{y + row_h / 2 + 4:.1f}" class="t-muted">{value}</text></g>')
+             f'<text x="{label_w + w + 5:.1f}" y="{y + row_h / 2 + 4:.1f}" class="t-muted">{m.num(value)}</text></g>')
         out.append(f'<a href="{esc(href)}">{g}</a>' if href else g)
     out.append("</svg>")
     return "".join(out)
 
 
-def stacked_share_chart(chart_id: str, title: str, rows: list[tuple[str, Counter]],
-                        *, width: int = 600, unit: str = "people") -> str:
-    """One 100 % horizontal bar per row, split by gender, with percentages written in."""
-    rows = [(label, c) for label, c in rows if sum(c.values())]
+def stacked_share_chart(chart_id: str, title: str, rows: list[tuple[str, str, Counter]],
+                        *, width: int = 600, m: Optional[Catalogue] = None) -> str:
+    """One 100 % horizontal bar per row, split by gender, with percentages written in.
+
+    `rows` are (label, count message key such as "count.people", counts by gender)."""
+    m = m or catalogue()
+    rows = [(label, unit, c) for label, unit, c in rows if sum(c.values())]
     if not rows:
-        return _empty_chart(chart_id, title, "No quoted people yet", width)
+        return _empty_chart(chart_id, title, m("chart.empty_gender"), width)
     row_h, label_w, pad = 44, 110, 8
     bar_w = width - label_w - 10
     h = pad * 2 + row_h * len(rows)
     out = [_svg_open(chart_id, title, width, h)]
-    for i, (label, counts) in enumerate(rows):
+    for i, (label, unit, counts) in enumerate(rows):
         total = sum(counts.values())
         y = pad + i * row_h
         out.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{esc(label)}</text>'
-                   f'<text x="{label_w - 8}" y="{y + 31}" text-anchor="end" class="t-muted">n = {total}</text>')
+                   f'<text x="{label_w - 8}" y="{y + 31}" text-anchor="end" class="t-muted">'
+                   f'{esc(m("chart.n", n=m.num(total)))}</text>')
         x = float(label_w)
         for g in GENDERS:
             n = counts.get(g, 0)
@@ -599,14 +643,17 @@ def stacked_share_chart(chart_id: str, title: str, rows: list[tuple[str, Counter
                 continue
             w = bar_w * n / total
             pct = 100 * n / total
-            out.append(f'<g><title>{esc(T.GENDER_LABELS[g])}: {n} {unit} ({pct:.1f}%)</title>'
+            group = m(f"genders.{g}")
+            tip = m("chart.share_tip", group=group, count=m.n(unit, n), pct=m.pct(pct, 1))
+            out.append(f'<g><title>{esc(tip)}</title>'
                        f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 12}" '
                        f'fill="{T.GENDER_COLOURS[g]}"/>')
-            if w > 70:
+            if w > 90:
                 out.append(f'<text x="{x + 8:.1f}" y="{y + row_h / 2 + 2:.1f}" class="t-in">'
-                           f"{esc(T.GENDER_LABELS[g])} {pct:.0f}%</text>")
-            elif w > 28:
-                out.append(f'<text x="{x + 4:.1f}" y="{y + row_h / 2 + 2:.1f}" class="t-in">{pct:.0f}%</text>')
+                           f"{esc(group)} {esc(m.pct(pct))}</text>")
+            elif w > 34:
+                out.append(f'<text x="{x + 4:.1f}" y="{y + row_h / 2 + 2:.1f}" class="t-in">'
+                           f"{esc(m.pct(pct))}</text>")
             out.append("</g>")
             x += w
     out.append("</svg>")
@@ -614,28 +661,34 @@ def stacked_share_chart(chart_id: str, title: str, rows: list[tuple[str, Counter
 
 
 def month_share_chart(chart_id: str, title: str, months: list[tuple[str, Counter]],
-                      *, width: int = 600) -> str:
-    """Vertical 100 % stacked bars per month (women at the bottom so the share reads off the axis)."""
-    months = [(m, c) for m, c in months if sum(c.values())]
+                      *, width: int = 600, m: Optional[Catalogue] = None) -> str:
+    """Vertical 100 % stacked bars per month (women at the bottom so the share reads off the axis).
+
+    `months` are ("YYYY-MM", counts by gender); axes show abbreviated month names, tooltips full
+    ones, in the catalogue's language."""
+    m = m or catalogue()
+    months = [(ym, c) for ym, c in months if sum(c.values())]
     if not months:
-        return _empty_chart(chart_id, title, "No dated articles with quoted people", width)
+        return _empty_chart(chart_id, title, m("chart.empty_month"), width)
     left, top, plot_h, bottom = 44, 22, 200, 46
     plot_w = width - left - 10
     slot = plot_w / len(months)
     bar = max(2.0, min(46.0, slot * 0.72))
-    every = max(1, math.ceil(58 / slot))
+    every = max(1, math.ceil(68 / slot))
     h = top + plot_h + bottom
     out = [_svg_open(chart_id, title, width, h)]
     for pct in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - pct / 100)
         out.append(f'<line class="grid" x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="t-muted">{pct}%</text>')
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="t-muted">'
+                   f'{esc(m.pct(pct))}</text>')
     for i, (month, counts) in enumerate(months):
         total = sum(counts.values())
         x = left + i * slot + (slot - bar) / 2
         y = float(top + plot_h)
-        parts = [f"{T.GENDER_LABELS[g]} {counts.get(g, 0)}" for g in GENDERS]
-        out.append(f"<g><title>{esc(month)}: {esc(', '.join(parts))} (n = {total})</title>")
+        parts = ", ".join(f"{m(f'genders.{g}')} {m.num(counts.get(g, 0))}" for g in GENDERS)
+        tip = m("chart.month_tip", month=m.date(month), parts=parts, n=m.num(total))
+        out.append(f"<g><title>{esc(tip)}</title>")
         for g in GENDERS:
             n = counts.get(g, 0)
             if not n:
@@ -646,20 +699,21 @@ def month_share_chart(chart_id: str, title: str, months: list[tuple[str, Counter
                        f'fill="{T.GENDER_COLOURS[g]}"/>')
         if slot >= 22:
             out.append(f'<text x="{x + bar / 2:.1f}" y="{top - 6}" text-anchor="middle" '
-                       f'class="t-muted">{total}</text>')
+                       f'class="t-muted">{m.num(total)}</text>')
         out.append("</g>")
         if i % every == 0:
             out.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-                       f"{esc(month)}</text>")
-    out.append(f'<text x="{left}" y="{h - 8}" class="t-muted">share of distinct quoted people per '
-               "month (number above bar: n)</text></svg>")
+                       f"{esc(m.date(month, short=True))}</text>")
+    out.append(f'<text x="{left}" y="{h - 8}" class="t-muted">{esc(m("chart.month_caption"))}</text></svg>')
     return "".join(out)
 
 
-def histogram_chart(chart_id: str, title: str, counts: Counter, *, width: int = 600) -> str:
+def histogram_chart(chart_id: str, title: str, counts: Counter, *, width: int = 600,
+                    m: Optional[Catalogue] = None) -> str:
     """Articles by number of quotations; integer bins, grouped when the range is wide."""
+    m = m or catalogue()
     if not counts:
-        return _empty_chart(chart_id, title, "No articles", width)
+        return _empty_chart(chart_id, title, m("chart.empty_hist"), width)
     vmax_q = max(counts)
     step = 1 if vmax_q < 25 else math.ceil((vmax_q + 1) / 20)
     nbins = vmax_q // step + 1
@@ -678,14 +732,17 @@ def histogram_chart(chart_id: str, title: str, counts: Counter, *, width: int = 
     for v in range(0, ytop + 1, ystep):
         y = top + plot_h * (1 - v / ytop)
         out.append(f'<line class="grid" x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="t-muted">{v}</text>')
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="t-muted">{m.num(v)}</text>')
     every = max(1, math.ceil(36 / slot))
     for i, n in enumerate(bins):
         lo, hi = i * step, i * step + step - 1
-        label = str(lo) if step == 1 else f"{lo}–{hi}"
+        label = m.num(lo) if step == 1 else f"{m.num(lo)}–{m.num(hi)}"
         x = left + i * slot + (slot - bar) / 2
         hh = plot_h * n / ytop
-        out.append(f"<g><title>{esc(label)} quotations: {n} article(s)</title>"
+        quotations = (m.n("count.quotations", lo) if step == 1
+                      else m("count.quotations_range", lo=m.num(lo), hi=m.num(hi)))
+        tip = m("chart.hist_tip", quotations=quotations, articles=m.n("count.articles", n))
+        out.append(f"<g><title>{esc(tip)}</title>"
                    f'<rect x="{x:.1f}" y="{top + plot_h - hh:.1f}" width="{bar:.1f}" height="{hh:.1f}" '
                    f'fill="#4a7ab5"/></g>')
         if i % every == 0:
@@ -693,129 +750,141 @@ def histogram_chart(chart_id: str, title: str, counts: Counter, *, width: int = 
                        f"{esc(label)}</text>")
     out.append(f'<line class="axis" x1="{left}" x2="{width - 10}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
                f'<text x="{left + plot_w / 2:.0f}" y="{h - 8}" text-anchor="middle" class="t-muted">'
-               "quotations per article (bar height: number of articles)</text></svg>")
+               f'{esc(m("chart.hist_caption"))}</text></svg>')
     return "".join(out)
 
 
-def _gender_legend() -> str:
+def _gender_legend(m: Catalogue) -> str:
     return '<div class="legend">' + "".join(
-        f'<span style="--c:{T.GENDER_COLOURS[g]}"><span class="swatch"></span>{T.GENDER_LABELS[g]}</span>'
+        f'<span style="--c:{T.GENDER_COLOURS[g]}"><span class="swatch"></span>{esc(m("genders." + g))}</span>'
         for g in GENDERS) + "</div>"
 
 
-def _gender_table(people: Counter, quotes: Counter) -> str:
+def _gender_table(people: Counter, quotes: Counter, m: Catalogue) -> str:
     """The numbers behind the overall gender bars (screen readers and exact counts)."""
     def cells(c: Counter) -> str:
         total = sum(c.values())
-        return "".join(f'<td class="num">{c.get(g, 0)}'
-                       + (f' <span class="muted">({100 * c.get(g, 0) / total:.0f}%)</span>' if total else "")
+        return "".join(f'<td class="num">{m.num(c.get(g, 0))}'
+                       + (f' <span class="muted">({esc(m.pct(100 * c.get(g, 0) / total))})</span>'
+                          if total else "")
                        + "</td>" for g in GENDERS)
 
-    head = "".join(f'<th class="num">{T.GENDER_LABELS[g]}</th>' for g in GENDERS)
+    head = "".join(f'<th class="num">{esc(m("genders." + g))}</th>' for g in GENDERS)
     return (f'<table class="mini" id="table-gender"><thead><tr><th></th>{head}</tr></thead><tbody>'
-            f"<tr><th>people</th>{cells(people)}</tr><tr><th>quotations</th>{cells(quotes)}</tr>"
-            "</tbody></table>")
+            f'<tr><th>{esc(m("dash.row_people"))}</th>{cells(people)}</tr>'
+            f'<tr><th>{esc(m("dash.row_quotations"))}</th>{cells(quotes)}</tr></tbody></table>')
 
 
-def _speaker_table(table_id: str, speakers: list[_Speaker], with_gender: bool) -> str:
-    head = "<th>Name</th>" + ("<th>Gender</th>" if with_gender else "<th>Acronym</th>")
+def _speaker_table(table_id: str, speakers: list[_Speaker], with_gender: bool, m: Catalogue) -> str:
+    head = f'<th>{esc(m("th.name"))}</th><th>{esc(m("th.gender" if with_gender else "th.acronym"))}</th>'
     rows = []
     for s in speakers:
-        extra = esc(s.gender) if with_gender else esc(s.acronym or "")
+        extra = esc(_gender(m, s.gender)) if with_gender else esc(s.acronym or "")
         rows.append(f'<tr><td><a href="index.html?q={esc(urlquote(s.name))}">{esc(s.name)}</a></td>'
-                    f'<td>{extra}</td><td class="num">{s.quotes}</td><td class="num">{s.articles}</td></tr>')
-    return (f'<table id="{table_id}"><thead><tr>{head}<th class="num">Quotations</th>'
-            f'<th class="num">Articles</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+                    f'<td>{extra}</td><td class="num">{m.num(s.quotes)}</td>'
+                    f'<td class="num">{m.num(s.articles)}</td></tr>')
+    return (f'<table id="{table_id}"><thead><tr>{head}<th class="num">{esc(m("th.quotations"))}</th>'
+            f'<th class="num">{esc(m("th.articles"))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def render_dashboard(t: _Totals) -> str:
+def render_dashboard(t: _Totals, lang: str = DEFAULT_LANG) -> str:
     """Dashboard page: summary cards and the five inline SVG charts."""
+    m = catalogue(lang)
+
     def top(d: dict) -> list[_Speaker]:
         return sorted(d.values(), key=lambda s: (-s.quotes, -s.articles, s.name.casefold()))
 
     top_people, top_orgs = top(t.people), top(t.orgs)
     people_items = [
-        (s.name, s.quotes, T.GENDER_COLOURS[s.gender], f"index.html?q={urlquote(s.name)}",
-         f"{s.name}: {s.quotes} quotations in {s.articles} article(s), gender {s.gender}")
+        (s.name, s.quotes, T.GENDER_COLOURS.get(s.gender, T.GENDER_COLOURS["unknown"]),
+         f"index.html?q={urlquote(s.name)}",
+         m("tip.person_bar", name=s.name, quotations=m.n("count.quotations", s.quotes),
+           articles=m.n("count.articles", s.articles), gender=_gender(m, s.gender)))
         for s in top_people[:TOP_N]
     ]
     org_items = [
         (_org_label(s.name, s.acronym), s.quotes,
          "#2a9d8f", f"index.html?q={urlquote(s.name)}",
-         f"{s.name}: {s.quotes} quotations in {s.articles} article(s)")
+         m("tip.org_bar", name=s.name, quotations=m.n("count.quotations", s.quotes),
+           articles=m.n("count.articles", s.articles)))
         for s in top_orgs[:TOP_N]
     ]
     people_gender = Counter(s.gender for s in t.people.values())
     month_rows = []
-    for m in sorted(t.month_people):
-        month_rows.append((m, Counter(t.people[k].gender for k in t.month_people[m])))
+    for month in sorted(t.month_people):
+        month_rows.append((month, Counter(t.people[k].gender for k in t.month_people[month])))
     attributed = t.quotes - t.unattributed
     women = people_gender.get("female", 0)
     known = women + people_gender.get("male", 0)
 
     def card(value: str, label: str, card_id: str) -> str:
-        return f'<div class="card" id="{card_id}"><div class="v">{value}</div><div class="k">{label}</div></div>'
+        return (f'<div class="card" id="{card_id}"><div class="v">{esc(value)}</div>'
+                f'<div class="k">{esc(label)}</div></div>')
 
     cards = "".join([
-        card(str(t.articles), "articles", "card-articles"),
-        card(str(t.quotes), "quotations", "card-quotes"),
-        card(f"{100 * t.direct / t.quotes:.0f}%" if t.quotes else "–",
-             f"direct ({t.indirect} indirect)", "card-types"),
-        card(f"{100 * attributed / t.quotes:.0f}%" if t.quotes else "–", "attributed to a speaker",
+        card(m.num(t.articles), m.n("card.articles", t.articles), "card-articles"),
+        card(m.num(t.quotes), m.n("card.quotations", t.quotes), "card-quotes"),
+        card(m.pct(100 * t.direct / t.quotes) if t.quotes else "–",
+             m("card.direct", indirect=m.n("count.indirect", t.indirect)), "card-types"),
+        card(m.pct(100 * attributed / t.quotes) if t.quotes else "–", m("card.attributed"),
              "card-attributed"),
-        card(str(len(t.people)), "distinct quoted people", "card-people"),
-        card(str(len(t.orgs)), "distinct quoted organisations", "card-orgs"),
-        card(f"{100 * women / known:.0f}%" if known else "–",
-             "women among quoted people of known gender", "card-women"),
-        card(f"{t.quotes / t.articles:.1f}" if t.articles else "–", "quotations per article",
+        card(m.num(len(t.people)), m.n("card.people", len(t.people)), "card-people"),
+        card(m.num(len(t.orgs)), m.n("card.orgs", len(t.orgs)), "card-orgs"),
+        card(m.pct(100 * women / known) if known else "–", m("card.women"), "card-women"),
+        card(m.num(t.quotes / t.articles, 1) if t.articles else "–", m("card.per_article"),
              "card-per-article"),
     ])
+
+    def panel(heading: str, content: str, style: str = "") -> str:
+        return f'<section class="panel"{style}><h2>{esc(m(heading))}</h2>{content}</section>'
+
     body = (
-        '<h1>Dashboard</h1><p class="meta"><span>People and organisations are matched across '
-        "articles by name.</span><span>Gender: as resolved by the pipeline; "
-        "&ldquo;unknown&rdquo; when it was not stated.</span></p>"
+        f'<h1>{esc(m("dash.h1"))}</h1><p class="meta"><span>{esc(m("dash.note_match"))}</span>'
+        f'<span>{esc(m("dash.note_gender"))}</span></p>'
         f'<div class="cards" id="summary">{cards}</div>'
         '<div class="grid2">'
-        '<section class="panel"><h2>Most quoted people</h2>'
-        + hbar_chart("chart-top-people", "Most quoted people (quotations)", people_items,
-                     empty="No quotations attributed to people")
-        + _gender_legend() + "</section>"
-        '<section class="panel"><h2>Most quoted organisations</h2>'
-        + hbar_chart("chart-top-orgs", "Most quoted organisations (quotations)", org_items,
-                     empty="No quotations attributed to organisations")
-        + "</section></div>"
-        '<div class="grid2">'
-        '<section class="panel"><h2>Quoted people by gender</h2>'
-        + stacked_share_chart("chart-gender-overall", "Share of quoted people and of quotations by gender",
-                              [("people", people_gender), ("quotations", t.quote_gender)])
-        + _gender_legend() + _gender_table(people_gender, t.quote_gender)
-        + '<p class="muted small">&ldquo;people&rdquo;: distinct quoted people; '
-          "&ldquo;quotations&rdquo;: quotations attributed to people.</p></section>"
-        '<section class="panel"><h2>Quoted people by gender, per month</h2>'
-        + month_share_chart("chart-gender-month", "Share of quoted people by gender per month", month_rows)
-        + _gender_legend() + "</section></div>"
-        '<section class="panel" style="margin-top:1.4rem"><h2>Quotations per article</h2>'
-        + histogram_chart("chart-quotes-hist", "Articles by number of quotations", t.quotes_per_article,
-                          width=1000)
-        + "</section>"
-        "<details><summary>All quoted people</summary>"
-        + _speaker_table("table-people", top_people, True)
-        + "</details><details><summary>All quoted organisations</summary>"
-        + _speaker_table("table-orgs", top_orgs, False) + "</details>"
-        + _skipped_note(t)
+        + panel("dash.top_people",
+                hbar_chart("chart-top-people", m("dash.top_people_svg"), people_items,
+                           empty=m("chart.empty_people"), m=m) + _gender_legend(m))
+        + panel("dash.top_orgs",
+                hbar_chart("chart-top-orgs", m("dash.top_orgs_svg"), org_items,
+                           empty=m("chart.empty_orgs"), m=m))
+        + '</div><div class="grid2">'
+        + panel("dash.gender",
+                stacked_share_chart("chart-gender-overall", m("dash.gender_svg"),
+                                    [(m("dash.row_people"), "count.people", people_gender),
+                                     (m("dash.row_quotations"), "count.quotations", t.quote_gender)],
+                                    m=m)
+                + _gender_legend(m) + _gender_table(people_gender, t.quote_gender, m)
+                + f'<p class="muted small">{esc(m("dash.gender_note"))}</p>')
+        + panel("dash.gender_month",
+                month_share_chart("chart-gender-month", m("dash.gender_month_svg"), month_rows, m=m)
+                + _gender_legend(m))
+        + "</div>"
+        + panel("dash.hist",
+                histogram_chart("chart-quotes-hist", m("dash.hist_svg"), t.quotes_per_article,
+                                width=1000, m=m),
+                ' style="margin-top:1.4rem"')
+        + f'<details><summary>{esc(m("dash.all_people"))}</summary>'
+        + _speaker_table("table-people", top_people, True, m)
+        + f'</details><details><summary>{esc(m("dash.all_orgs"))}</summary>'
+        + _speaker_table("table-orgs", top_orgs, False, m) + "</details>"
+        + _skipped_note(t, m)
     )
-    return T.page("Dashboard — quotations report", body, current="dashboard")
+    return T.page(m("title.dashboard"), body, lang=lang, current="dashboard")
 
 
 # --------------------------------------------------------------------------------------------
 
 
-def build_report(run_dir: Path) -> Path:
+def build_report(run_dir: Path, lang: str = DEFAULT_LANG) -> Path:
     """Write `run_dir/report/` (index.html, dashboard.html, articles/<id>.html); return its path.
 
-    Unreadable JSON files are logged and listed on the index and dashboard instead of aborting a
+    `lang` is the interface language, "fr" (default) or "en" (`i18n.LANGS`); the articles' own
+    text is shown as it is. Unreadable JSON files are logged and listed on the index and dashboard instead of aborting a
     long run's report. Article pages left over from an earlier build are removed.
     """
+    catalogue(lang)  # an unknown language fails here, before anything is written
     run_dir = Path(run_dir)
     json_dir = run_dir / "json"
     if not json_dir.is_dir():
@@ -837,8 +906,8 @@ def build_report(run_dir: Path) -> Path:
             name = page_name(rec["id"])
             if name in written:  # duplicate id in two files: keep both pages
                 name = f"{name}-{hashlib.sha1(path.name.encode()).hexdigest()[:8]}"
-            html_text, view = render_article(rec)
-            row = _index_row(rec, name, view)
+            html_text, view = render_article(rec, lang=lang)
+            row = _index_row(rec, name, view, catalogue(lang))
             totals.add(rec)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             log.warning("report: skipping %s: %s", path, exc)
@@ -851,7 +920,7 @@ def build_report(run_dir: Path) -> Path:
     for stale in art_dir.glob("*.html"):
         if stale.stem not in written:
             stale.unlink()
-    (out / "index.html").write_text(render_index(rows, totals), encoding="utf-8")
-    (out / "dashboard.html").write_text(render_dashboard(totals), encoding="utf-8")
+    (out / "index.html").write_text(render_index(rows, totals, lang), encoding="utf-8")
+    (out / "dashboard.html").write_text(render_dashboard(totals, lang), encoding="utf-8")
     log.info("report: %d article pages, index and dashboard in %s", len(written), out)
     return out

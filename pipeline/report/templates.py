@@ -1,12 +1,18 @@
 """HTML skeleton, CSS and the two small inline scripts of the static report.
 
 Everything is inlined into each page so a page opens from `file://` with no server, no network and
-no sibling asset to lose when someone mails a single file around. Data never goes into a
-`<script>`: pages carry data only in escaped HTML, so article text cannot break out of a script.
+no sibling asset to lose when someone mails a single file around. Data never goes into an
+executable `<script>`: pages carry data only in escaped HTML, so article text cannot break out of
+a script. The only JSON block is the index script's message catalogue (`i18n.Catalogue`), static
+text of ours, in a `<script type="application/json">` with `<`, `>` and `&` escaped.
 """
 from __future__ import annotations
 
+import json
 from html import escape
+from typing import Any, Optional
+
+from .i18n import DEFAULT_LANG, catalogue
 
 #: Speaker colours (foreground/border). Distinct hues; index 0.. by order of first quote in an
 #: article. Beyond 12 speakers colours repeat (the speaker name is still in every tooltip).
@@ -17,7 +23,6 @@ PALETTE = [
 UNATTRIBUTED = "#8a8f98"
 
 GENDER_COLOURS = {"female": "#d35400", "male": "#2874a6", "unknown": "#b3bcc4"}
-GENDER_LABELS = {"female": "women", "male": "men", "unknown": "unknown"}
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -156,14 +161,24 @@ ERROR_TRAP_JS = """
 
 #: Index page: filter rows by every search term (accent- and case-insensitive; `?q=` pre-fills the
 #: box so the dashboard can link to a speaker's articles) and sort by clicking a column header.
+#: Its words come from the `#report-i18n` JSON block (the page language's "js." messages).
 INDEX_JS = """
 (function(){
   var table = document.getElementById('article-table');
   if (!table) return;
+  var M = JSON.parse(document.getElementById('report-i18n').textContent);
+  function fmt(msg, vals){ return String(msg).replace(/\\{(\\w+)\\}/g, function(m, k){ return k in vals ? vals[k] : m; }); }
+  function num(n){ return Number(n).toLocaleString(M.lang); }
+  function plural(msg, n){
+    if (typeof msg === 'string') return msg;
+    var one = M.lang === 'fr' ? (n >= 0 && n < 2) : n === 1;  // i18n.plural_category
+    return one ? msg.one : msg.other;
+  }
   var tbody = table.tBodies[0];
   var rows = Array.prototype.slice.call(tbody.rows);
   var input = document.getElementById('search');
   var count = document.getElementById('match-count');
+  var none = document.getElementById('no-match');
   function norm(s){ return String(s || '').toLowerCase().normalize('NFD').replace(/[\\u0300-\\u036f]/g, ''); }
   rows.forEach(function(r){ r._hay = norm((r.getAttribute('data-search') || '') + ' ' + r.textContent); });
   function apply(){
@@ -174,7 +189,10 @@ INDEX_JS = """
       r.hidden = !ok;
       if (ok) shown++;
     });
-    count.textContent = shown + ' / ' + rows.length;
+    count.textContent = fmt(plural(M.match_count, rows.length), {shown: num(shown), total: num(rows.length)});
+    var empty = rows.length > 0 && shown === 0;
+    none.hidden = !empty;
+    none.textContent = empty ? fmt(M.no_match, {query: input.value.trim()}) : '';
   }
   var q = new URLSearchParams(window.location.search).get('q');
   if (q) input.value = q;
@@ -187,12 +205,17 @@ INDEX_JS = """
     if (type === 'num') { var f = parseFloat(v); return isNaN(f) ? -Infinity : f; }
     return norm(v);
   }
+  function hint(th){
+    var s = th.getAttribute('aria-sort');
+    th.title = s === 'ascending' ? M.sorted_asc : (s === 'descending' ? M.sorted_desc : M.sort);
+  }
   function sortBy(col, th){
     var type = th.getAttribute('data-type');
     var cur = th.getAttribute('aria-sort');
     var dir = cur ? (cur === 'ascending' ? -1 : 1) : (type === 'num' ? -1 : 1);
     Array.prototype.forEach.call(heads, function(h){ h.removeAttribute('aria-sort'); });
     th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+    Array.prototype.forEach.call(heads, function(h){ if (h.hasAttribute('data-type')) hint(h); });
     var keyed = rows.map(function(r, i){ return [key(r, col, type), i, r]; });
     keyed.sort(function(a, b){ return a[0] < b[0] ? -dir : (a[0] > b[0] ? dir : a[1] - b[1]); });
     var frag = document.createDocumentFragment();
@@ -202,6 +225,7 @@ INDEX_JS = """
   Array.prototype.forEach.call(heads, function(th, col){
     if (!th.hasAttribute('data-type')) return;
     th.tabIndex = 0;
+    hint(th);
     th.addEventListener('click', function(){ sortBy(col, th); });
     th.addEventListener('keydown', function(e){ if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(col, th); } });
   });
@@ -210,27 +234,40 @@ INDEX_JS = """
 """
 
 
-def page(title: str, body_html: str, *, root: str = "", current: str = "", scripts: str = "") -> str:
-    """Wrap `body_html` (already escaped) in the shared skeleton.
+def json_block(block_id: str, data: Any) -> str:
+    """`data` as a `<script type="application/json">` that no string in it can close early."""
+    text = (json.dumps(data, ensure_ascii=False, sort_keys=True)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return f'<script type="application/json" id="{escape(block_id)}">{text}</script>'
+
+
+def page(title: str, body_html: str, *, lang: str = DEFAULT_LANG, root: str = "",
+         current: str = "", scripts: str = "", data: Optional[dict[str, Any]] = None) -> str:
+    """Wrap `body_html` (already escaped) in the shared skeleton, in language `lang`.
 
     `root` is the relative prefix to the report root ("" or "../") so links work from `file://`.
-    `scripts` is trusted static JS appended at the end of the body.
+    `scripts` is trusted static JS appended at the end of the body; `data` maps element ids to
+    values written as JSON blocks before it (read by the script, never executed).
     """
+    m = catalogue(lang)
+
     def nav(href: str, label: str, key: str) -> str:
         cur = ' aria-current="page"' if key == current else ""
-        return f'<a href="{root}{href}"{cur}>{label}</a>'
+        return f'<a href="{root}{href}"{cur}>{escape(label)}</a>'
 
-    tail = f"<script>{scripts}</script>" if scripts else ""
+    blocks = "".join(json_block(k, v) for k, v in (data or {}).items())
+    tail = blocks + (f"<script>{scripts}</script>" if scripts else "")
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{escape(m.lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         f"<script>{ERROR_TRAP_JS}</script>\n"
         f"<style>{CSS}</style>\n"
         "</head>\n<body>\n"
-        '<header class="site"><span class="brand">Quotations report</span>'
-        f'{nav("index.html", "Articles", "index")}{nav("dashboard.html", "Dashboard", "dashboard")}'
+        f'<header class="site"><span class="brand">{escape(m("site.brand"))}</span>'
+        f'{nav("index.html", m("nav.index"), "index")}'
+        f'{nav("dashboard.html", m("nav.dashboard"), "dashboard")}'
         "</header>\n"
         f"<main>\n{body_html}\n</main>\n"
         '<pre id="js-errors" hidden></pre>\n'
