@@ -157,27 +157,51 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .core import extract
+    """Each quotation with its speaker, the slots the cue analysis found, and the ranked
+    candidates with their scores and the features that decided (weight × value)."""
+    from .core import load, make_doc
     from .readers import ReadError, iter_articles
+    nlp = load()
     status = 0
     for item in iter_articles([args.file]):
         if isinstance(item, ReadError):
             _err(f"error: {item}")
             status = 1
             continue
-        rec = extract(item.text, published=item.published, article_id=item.id, source=item.source)
-        print(f"# {item.id} (published {item.published or 'unknown'})")
-        for p in rec["people"]:
-            titles = "; ".join(t["text"] for t in p["titles"])
-            print(f"  person {p['id']}: {p['name']} [{p['gender'] or '?'}] {titles}"
-                  + (f"  ({', '.join(p['gender_evidence'])})" if p["gender_evidence"] else ""))
-        for q in rec["quotes"]:
-            text = q["text"] if len(q["text"]) < 110 else q["text"][:107] + "..."
-            print(f"\n  {q['id']} {q['type']}: «{text}»")
-            print(f"     speaker: {q['speaker_name'] or '—'} ({q['speaker_kind'] or 'unknown'})"
-                  f"  cue: {q['cue'] or '—'}  confidence: {q['confidence']:.2f}")
-            print(f"     rule: {q['rule']}  evidence: {q['evidence'] or '—'}")
+        doc = nlp(make_doc(nlp, item))
+        if doc._.errors:
+            _err(f"error: {item.id}: " + "; ".join(doc._.errors))
+            status = 1
+            continue
+        print(explain_doc(doc, nlp, top=args.top))
     return status
+
+
+def explain_doc(doc, nlp, top: int = 3) -> str:
+    rec = doc._.record
+    weights = getattr(nlp.get_pipe("onu_attribution"), "weights", {})
+    lines = [f"# {rec['id']} (published {rec.get('published') or 'unknown'})"]
+    for p in rec["people"]:
+        titles = "; ".join(t["text"] for t in p["titles"])
+        lines.append(f"  person {p['id']}: {p['name']} [{p['gender'] or '?'}] {titles}"
+                     + (f"  ({', '.join(p['gender_evidence'])})" if p["gender_evidence"] else ""))
+    for q, rq in zip(doc._.quotes or [], rec["quotes"]):
+        text = rq["text"] if len(rq["text"]) < 110 else rq["text"][:107] + "..."
+        lines.append(f"\n  {rq['id']} {rq['type']}: «{text}»")
+        lines.append(f"     speaker: {rq['speaker_name'] or '—'} ({rq['speaker_kind'] or 'nobody named'})"
+                     f"  cue: {rq['cue'] or '—'}  confidence: {rq['confidence']:.2f}  rule: {rq['rule']}")
+        for sl in q.extra.get("slots", []):
+            m = sl.mention
+            what = f"{m.kind} '{m.text}'" if m is not None else "—"
+            lines.append(f"     slot {sl.group}: {what}  (cue {sl.cue or '—'}: {sl.evidence})")
+        for n, c in enumerate(q.extra.get("candidates", [])[:top], 1):
+            parts = sorted(((weights.get(k, 0.0) * v, k) for k, v in c.features.items()),
+                           key=lambda x: -abs(x[0]))
+            why = ", ".join(f"{k} {w:+.2f}" for w, k in parts if abs(w) >= 0.05)
+            lines.append(f"     {n}. {c.label} [{c.score:+.2f}]  {why}")
+        if q.extra.get("closest") and not rq["speaker_name"]:
+            lines.append(f"     closest named candidate: {q.extra['closest']}")
+    return "\n".join(lines)
 
 
 STAGE_OUTPUTS = {
@@ -300,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="print each quotation with its speaker and the evidence")
     e.add_argument("file")
+    e.add_argument("--top", type=int, default=3, help="ranked candidates shown per quotation")
     e.set_defaults(func=cmd_explain)
 
     st = sub.add_parser("stage", help="run the pipeline up to one stage and print its output")

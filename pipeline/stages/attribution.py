@@ -61,6 +61,7 @@ class Slot:
     cue: Optional[str] = None
     verb: Optional[int] = None  # token of the cue verb
     evidence: str = ""
+    passive: bool = False  # a passive speech verb without agent ("a été accusé de")
 
 
 @dataclass
@@ -131,6 +132,9 @@ class _DocAttribution:
                 cm = self.disc.by_token[child.i]
                 if cm.entity is not None and cm.kind in ("name", "title"):
                     return cm
+                if cm.entity is not None and cm.kind == "org" and child.dep_ == "nmod" and \
+                        tok.morph.get("Number") == ["Plur"]:
+                    return cm  # "les membres du Conseil de sécurité" speak for the Council
         if tok.pos_ == "NOUN" and fold(tok.text) in _REPORTING_NOUNS:
             return DMention(i, i + 1, "document", self.sent_of[i], self.disc.para_of[i], "subj",
                             None, head=i, text=tok.text)
@@ -157,8 +161,15 @@ class _DocAttribution:
             if subj:
                 # "a-t-il" parses as two subjects: the clitic is the real one
                 s = next((c for c in subj if c.lower_ in PRONOUNS), subj[0])
-                if s.lower_ in ("qui", "qu'") and h.dep_ == "acl:relcl":
-                    return h.head.i, "verb"
+                if s.lower_ in ("qui", "qu'"):
+                    # the antecedent: the mention right before "(,) qui", else the parse's
+                    k = s.i - 1
+                    if k >= 0 and doc[k].text == ",":
+                        k -= 1
+                    if k >= 0 and k in self.disc.by_token:
+                        return self.disc.by_token[k].start, "verb"
+                    if h.dep_ == "acl:relcl":
+                        return h.head.i, "verb"
                 if s.dep_ == "nsubj:pass" and not any(c.dep_ == "obl:agent" for c in h.children):
                     return None, "passive"
                 return s.i, "verb"
@@ -249,7 +260,7 @@ class _DocAttribution:
             if verb_i is not None and q.rule_hint == "incise-after":
                 slot("incise", self.inverted_subject(verb_i, sent.end), q.cue, verb_i, doc[verb_i].text)
             elif verb_i is not None and q.cue != "selon":
-                self._verb_slots(verb_i, q.cue, out, slot)
+                self._verb_slots(verb_i, q.cue, out, slot, span)
             return out
         # direct quotation -------------------------------------------------------------------
         # incise right after the closing mark
@@ -258,18 +269,23 @@ class _DocAttribution:
                 ".", "!", "?", "«", "“"):
             i += 1
         verb_i = None
+        pronoun_subject = None  # "« … » Il a rappelé que": a new clause, subject first
         j = i
         while j < min(sent.end, i + 4):
             t = doc[j]
-            if is_speech_verb(t, res) and j not in self._title_tokens():
+            if j not in self._title_tokens() and (
+                    is_speech_verb(t, res) or (self.lows[j] in res.incise_forms and t.pos_ != "ADP")):
                 verb_i = j
                 break
             if t.pos_ not in ("AUX", "PRON", "ADV") and t.text != "-t":
                 break
+            if self.lows[j] in PRONOUNS and not t.text.startswith("-"):
+                pronoun_subject = j
             j += 1
         if verb_i is not None and not q.subject_tok:
-            q.cue = verb_lemma(doc[verb_i], res)
-            subj = self.inverted_subject(verb_i, sent.end)
+            q.cue = self._lemma(verb_i)
+            subj = pronoun_subject if pronoun_subject is not None else \
+                self.inverted_subject(verb_i, sent.end)
             if subj is None:
                 subj, _ = self.subject_of(verb_i)
             slot("incise", subj, q.cue, verb_i, doc[i: min(sent.end, verb_i + 4)].text)
@@ -297,7 +313,7 @@ class _DocAttribution:
         if verb_before is not None:
             if q.cue is None:
                 q.cue = verb_lemma(doc[verb_before], res)
-            self._verb_slots(verb_before, verb_lemma(doc[verb_before], res), out, slot)
+            self._verb_slots(verb_before, verb_lemma(doc[verb_before], res), out, slot, span)
         # a colon introducing it
         k = span.start - 2
         if k >= sent.start and doc[k].text == ":":
@@ -325,8 +341,10 @@ class _DocAttribution:
                 slot("previous", prev, None, None, "subject of the sentence before")
         return out
 
-    def _verb_slots(self, verb_i: int, cue, out: list, slot) -> None:
+    def _verb_slots(self, verb_i: int, cue, out: list, slot, span=None) -> None:
         tok, how = self.subject_of(verb_i)
+        if tok is not None and span is not None and span.start <= tok < span.end:
+            tok, how = None, "none"  # a subject inside the reported words is not the speaker's
         if tok is not None:
             slot("agent" if how == "agent" else "verb", tok, cue, verb_i, self.doc[verb_i].text)
         elif how != "passive":
@@ -334,12 +352,18 @@ class _DocAttribution:
             if near is not None:
                 slot("verb", near, cue, verb_i, self.doc[verb_i].text)
         else:
-            out.append(Slot("verb", None, cue, verb_i, "passive without agent"))
+            out.append(Slot("verb", None, cue, verb_i, "passive without agent", passive=True))
         outer = self.outer_report(verb_i)
         if outer is not None:
             otok, _ = self.subject_of(outer)
             if otok is not None:
                 slot("outer", otok, cue, outer, self.doc[outer].text)
+
+    def _lemma(self, i: int) -> str:
+        lemma = verb_lemma(self.doc[i], self.res)
+        if lemma not in self.res.speech_verbs:
+            lemma = self.res.incise_forms.get(self.lows[i], lemma)
+        return lemma
 
     def _title_tokens(self) -> set:
         cache = getattr(self, "_tt", None)
@@ -528,25 +552,29 @@ class _DocAttribution:
             if anaphor is not None:
                 self._anaphor_features(anaphor.mention, e, f, st, s, values.get(e, 0.0) / top,
                                        prev_subjects, in_sent, span)
-            # context
+            # context: named "free:" when no slot names anybody (a floating quotation), so that
+            # the weights of context alone and of context beside a slot are fit apart
+            cx = "ctx" if slots else "free"
             if last is e:
-                f["ctx:prev_speaker" if para - last_para <= 1 else "ctx:prev_speaker_far"] = 1.0
+                f[f"{cx}:prev_speaker" if para - last_para <= 1 else f"{cx}:prev_speaker_far"] = 1.0
             ms = [m for m in in_sent.get(e, []) if not (span.start <= m.start < span.end)]
             if ms:
-                f["ctx:in_sentence"] = 1.0
-                if all(m.role in ("obl", "obj") or self._governed_by_addressee(m) for m in ms):
-                    f["ctx:addressee"] = 1.0
+                f[f"{cx}:in_sentence"] = 1.0
+                if all(m.role == "obl" for m in ms):
+                    f[f"{cx}:addressee"] = 1.0
+                elif all(m.role in ("obl", "obj") for m in ms):
+                    f[f"{cx}:object"] = 1.0
             elif in_sent.get(e):
-                f["ctx:in_quote_only"] = 1.0
+                f[f"{cx}:in_quote_only"] = 1.0
             if e in sent_subjects:
-                f["ctx:sentence_subject"] = 1.0
+                f[f"{cx}:sentence_subject"] = 1.0
             if e in prev_subjects:
-                f["ctx:prev_sentence_subject"] = 1.0
+                f[f"{cx}:prev_sentence_subject"] = 1.0
             if e in next_entities:
-                f["ctx:next_sentence"] = 1.0
+                f[f"{cx}:next_sentence"] = 1.0
             if st is not None and st.last_sent >= 0:
-                f["ctx:recency"] = 1.0 / (1 + max(0, s - st.last_sent))
-            f["ctx:salience"] = values.get(e, 0.0) / top
+                f[f"{cx}:recency"] = 1.0 / (1 + max(0, s - st.last_sent))
+            f[f"{cx}:salience"] = values.get(e, 0.0) / top
             if e.kind != "person":
                 f[f"kind:{e.kind}"] = 1.0
             if e.kind == "organisation" and e.kind_detail in _MEDIA_KINDS:
@@ -555,6 +583,8 @@ class _DocAttribution:
         nf: dict[str, float] = {"null:bias": 1.0}
         if primary is None:
             nf["null:no_slot"] = 1.0
+        elif primary.passive:
+            nf["null:passive_slot"] = 1.0
         elif primary.mention is not None and primary.mention.kind == "unnamed":
             nf["null:unnamed_slot"] = 1.0
         elif primary.mention is None or primary.mention.kind in ("other", "document") or (
@@ -623,15 +653,20 @@ class _DocAttribution:
                 if m.referent is not None and m.role == "subj" and not m.in_quote}
 
     def compatible(self, m: DMention, e: Entity) -> bool:
-        """Whether an anaphoric mention can refer to the entity at all (kind and number)."""
+        """Whether an anaphoric mention can refer to the entity at all: kind, number, and the
+        gender of a person when both are known (a pronoun's gender is never wrong; a title's is
+        only taken when the text marks it, see `discourse._title_gender`)."""
         if m.kind == "org_description":
             return e.kind == "organisation" and self._head_match(m, e)
+        person_like = e.kind in ("person", "holder", "unnamed")
+        if person_like and m.gender and e.gender and m.gender != e.gender:
+            return False
         if m.kind in ("description", "demonym"):
-            return e.kind in ("person", "holder", "unnamed")
+            return person_like and e.plural == m.plural
         if m.kind in ("pronoun", "demonstrative"):
             if m.plural:
                 return e.kind in ("organisation", "place") or e.plural
-            return e.kind in ("person", "holder", "unnamed", "organisation") and not e.plural
+            return (person_like or e.kind in ("organisation", "place")) and not e.plural
         return False
 
     def _head_match(self, m: DMention, e: Entity) -> bool:
@@ -705,7 +740,8 @@ class _DocAttribution:
             q.confidence = _confidence(cands)
             if primary is not None and primary.mention is not None and \
                     primary.mention.referent is None and entity is not None and \
-                    primary.mention.kind not in ("other", "document"):
+                    primary.mention.kind not in ("other", "document") and \
+                    self.compatible(primary.mention, entity):
                 primary.mention.resolved = entity  # the ranking resolved the slot's anaphor
             if speaker is not None:
                 self._set_speaker(q, speaker)

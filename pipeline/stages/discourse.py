@@ -339,9 +339,18 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         entity = person_entity[owner[t.person_index].id] if attached else None
         g = _title_gender(t, doc)
         plural = t.determiner == "les" or doc[t.tok_start].morph.get("Number") == ["Plur"]
-        add(t.tok_start, t.tok_end, "title" if attached else "description", entity,
-            gender=g, plural=plural, role_key=fold(t.form.role), org_id=t.org_id)
-        taken.update(range(t.tok_start, t.tok_end))
+        before = lows[t.tok_start - 1] if t.tok_start else ""
+        kind = "title" if attached else "description"
+        start = t.tok_start
+        if not attached and (before in _INDEFINITE or before in _POSSESSIVE or
+                             before in ("des", "plusieurs")):
+            # "un ambassadeur", "sa porte-parole": somebody the article does not name
+            kind, start = "unnamed", t.tok_start - 1
+            g = g or _INDEFINITE.get(before)
+            plural = plural or before in ("des", "plusieurs", "ses", "leurs")
+        add(start, t.tok_end, kind, entity, gender=g, plural=plural, role_key=fold(t.form.role),
+            org_id=t.org_id)
+        taken.update(range(start, t.tok_end))
     for e in org_entity.values():
         for m in e.cluster.mentions:
             if m.tok_start in taken:
@@ -352,7 +361,12 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         for m in e.cluster.mentions:
             if m.tok_start in taken:
                 continue
-            add(m.tok_start, m.tok_end, "place", e)
+            if _is_demonym(m, lows, texts):
+                # "l'Equatorienne", "l'Italien": a person named by nationality, not a place
+                prev = lows[m.tok_start - 1]
+                add(m.tok_start - 1, m.tok_end, "demonym", None, gender=_demonym_gender(prev, lows[m.tok_start]))
+            else:
+                add(m.tok_start, m.tok_end, "place", e)
             taken.update(range(m.tok_start, m.tok_end))
     # pronouns, demonstratives, demonyms, unnamed people and organisation descriptions
     org_heads = res.org_descriptions
@@ -378,9 +392,7 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         prev = lows[i - 1]
         if texts[i][:1].isupper() and low.endswith(_DEMONYM_SUFFIX) and prev in _DEFINITE and \
                 pos[i] in (NOUN, PROPN):
-            g = "male" if prev == "le" else "female" if prev == "la" else (
-                "female" if low.endswith(("ienne", "aise", "oise", "éenne", "aine")) else "male")
-            add(i - 1, i + 1, "demonym", None, gender=g)
+            add(i - 1, i + 1, "demonym", None, gender=_demonym_gender(prev, low))
             continue
         if pos[i] != NOUN:
             continue
@@ -406,6 +418,18 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
             by_token.setdefault(t, m)
     return Discourse(entities, mentions, by_token, person_entity, org_entity, place_entity,
                      para_of, sent_of)
+
+
+def _is_demonym(m, lows: list[str], texts: list[str]) -> bool:
+    return m.tok_end - m.tok_start == 1 and m.tok_start > 0 and \
+        lows[m.tok_start - 1] in _DEFINITE and texts[m.tok_start][:1].isupper() and \
+        lows[m.tok_start].endswith(_DEMONYM_SUFFIX)
+
+
+def _demonym_gender(det: str, word: str) -> str:
+    if det in ("le", "la"):
+        return "male" if det == "le" else "female"
+    return "female" if word.endswith(("ienne", "aise", "oise", "éenne", "aine")) else "male"
 
 
 def _inside_quotes(doc: Doc) -> bytearray:
