@@ -657,9 +657,10 @@ class _DocAttribution:
         gender of a person when both are known (a pronoun's gender is never wrong; a title's is
         only taken when the text marks it, see `discourse._title_gender`)."""
         if m.kind == "org_description":
-            return e.kind == "organisation" and self._head_match(m, e)
+            return e.kind == "organisation" and self._head_match(m, e) and (
+                m.org_id is None or self._in_un_family(e))
         person_like = e.kind in ("person", "holder", "unnamed")
-        if person_like and m.gender and e.gender and m.gender != e.gender:
+        if m.gender and e.gender and m.gender != e.gender:
             return False
         if m.kind in ("description", "demonym"):
             return person_like and e.plural == m.plural
@@ -667,6 +668,18 @@ class _DocAttribution:
             if m.plural:
                 return e.kind in ("organisation", "place") or e.plural
             return (person_like or e.kind in ("organisation", "place")) and not e.plural
+        return False
+
+    def _in_un_family(self, e: Entity) -> bool:
+        """An organisation of the gazetteer that is the UN or part of it (its parent chain)."""
+        for oid in e.org_ids:
+            seen = 0
+            while oid and seen < 6:
+                if oid == "onu":
+                    return True
+                entry = self.res.org_by_id.get(oid)
+                oid = entry.parent if entry else None
+                seen += 1
         return False
 
     def _head_match(self, m: DMention, e: Entity) -> bool:
@@ -682,7 +695,7 @@ class _DocAttribution:
                           prev_subjects: set, in_sent: dict, span) -> None:
         if not self.compatible(m, e):
             return
-        g = e.gender if e.kind in ("person", "holder", "unnamed") else None
+        g = e.gender
         if m.gender and g:
             f["ana:gender_agree" if g == m.gender else "ana:gender_clash"] = 1.0
         elif m.gender:

@@ -399,10 +399,13 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         key = fold(texts[i])
         if key in org_heads and prev in _DEFINITE + ("cette", "cet", "ce"):
             end = i + 1
+            un = False
             if end < n and lows[end] in ("onusienne", "onusien", "humanitaire", "internationale",
                                          "international"):
+                un = lows[end].startswith("onusien")
                 end += 1
-            add(i - 1, end, "org_description", None, role_key=key)
+            # "l'agence onusienne" is one of the UN family, never a news agency
+            add(i - 1, end, "org_description", None, role_key=key, org_id="onu" if un else None)
             taken.update(range(i - 1, end))
             continue
         if key in person_nouns and (prev in _INDEFINITE or prev in _POSSESSIVE or
@@ -411,6 +414,17 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
                 (doc[i].morph.get("Gender") or [""])[0])
             plural = prev in ("des", "plusieurs", "certains", "deux", "trois", "ses", "leurs")
             m = add(i - 1, i + 1, "unnamed", None, gender=g, plural=plural, role_key=key)
+    # the grammatical gender of an organisation or a country, from an explicit determiner
+    # ("la Chine", "le Conseil", "du PAM"): what a later "elle"/"il" that refers to it agrees with
+    for e in list(org_entity.values()) + list(place_entity.values()):
+        votes = {"male": 0, "female": 0}
+        for m in e.cluster.mentions[:5]:
+            if m.tok_start > 0:
+                g = _DET_GENDER.get(lows[m.tok_start - 1])
+                if g:
+                    votes[g] += 1
+        if votes["male"] != votes["female"]:
+            e.gender = max(votes, key=votes.get)
     mentions.sort(key=lambda m: (m.start, -m.end))
     by_token: dict[int, DMention] = {}
     for m in mentions:

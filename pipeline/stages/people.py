@@ -38,8 +38,12 @@ class PersonCluster:
 def _same_full_name(a: list[str], b: list[str]) -> bool:
     """"Maria I. Salvador" = "Maria Isabel Salvador": same surname, same first name, and the
     middle parts equal or one an initial of the other."""
-    if len(a) != len(b) or len(a) < 2 or a[-1] != b[-1] or a[0] != b[0]:
+    if len(a) < 2 or len(b) < 2 or a[-1] != b[-1] or a[0] != b[0]:
         return False
+    if len(a) != len(b):
+        # "Gilbert Houngbo" = "Gilbert Fossoun Houngbo": a middle name written or not
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        return all(x in long_[1:-1] for x in short[1:-1])
     return all(x == y or (x.rstrip(".") and y.startswith(x.rstrip("."))) or
                (y.rstrip(".") and x.startswith(y.rstrip("."))) for x, y in zip(a[1:-1], b[1:-1]))
 

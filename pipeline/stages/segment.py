@@ -107,14 +107,20 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
     i = 0
     while i < len(prose):
         b = prose[i]
+        paired = _pair_straight(text, b)
         j = b.start
         while j < b.end:
             ch = text[j]
             opener = None
             if ch in _OPEN:
                 opener = ch
+            elif ch == '"' and paired is not None:
+                if j in paired:
+                    spans.append(QuoteSpan(j + 1, paired[j], '"', closed=True))
+                    j = paired[j] + 1
+                    continue
             elif ch == '"' and (j == b.start or not text[j - 1].isalnum()) and j + 1 < b.end \
-                    and not text[j + 1].isspace():
+                    and not text[j + 1].isspace() and text[j + 1] not in ",.;:!?)]»":
                 opener = '"'
             if opener is None:
                 j += 1
@@ -133,6 +139,17 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
         i += 1
     trimmed = (_trim(text, s) for s in spans)
     return [s for s in trimmed if s.end > s.start]
+
+
+def _pair_straight(text: str, b: Block) -> dict[int, int] | None:
+    """Straight double quotes of a paragraph paired in order when there is an even number of
+    them and no other quotation mark: `" Les données … "` (spaces inside, as some sites write
+    them) then pairs correctly, where the local rule takes a closing mark before a comma for an
+    opening one. None when the count is odd or other marks are mixed in: the local rule decides."""
+    marks = [k for k in range(b.start, b.end) if text[k] == '"']
+    if not marks or len(marks) % 2 or any(text[k] in _OPEN for k in range(b.start, b.end)):
+        return None
+    return {marks[n]: marks[n + 1] for n in range(0, len(marks), 2)}
 
 
 def _find_close(text: str, prose: list[Block], bi: int, j: int, opener: str):
