@@ -69,7 +69,21 @@ def verb_lemma(tok, res: Optional[Resources] = None) -> str:
     if lemma not in res.speech_verbs and tok.i > 0 and \
             tok.doc[tok.i - 1].lower_ in _CLITICS_BEFORE_PARTICIPLE:
         return res.participles.get(tok.lower_, lemma)
+    if lemma not in res.speech_verbs:
+        # the lemmatizer misses some conjugated forms ("estime" -> "estime"): a present or a
+        # participle of a speech verb, tagged as a verb or standing where an incise stands
+        form = res.incise_forms.get(tok.lower_)
+        if form and (tok.pos_ in ("VERB", "AUX") or _incise_position(tok)):
+            return form
     return lemma
+
+
+def _incise_position(tok) -> bool:
+    """After a comma or a closing quotation mark, or before a subject clitic ("raconte-t-il")."""
+    doc = tok.doc
+    prev = doc[tok.i - 1].text if tok.i > 0 else ""
+    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    return prev in (",", "»", "”", '"') or nxt.startswith("-")
 
 
 _SPEECH_POS = frozenset(("VERB", "AUX", "NOUN", "ADJ"))
@@ -95,7 +109,7 @@ def is_speech_verb(tok, res: Resources) -> bool:
             res.form_may_speak.clear()
         low = tok.lower_
         may = res.form_may_speak[tok.lower] = low in res.participles or (
-            low.endswith("e") and low[:-1] + "r" in res.speech_verbs)
+            low.endswith("e") and low[:-1] + "r" in res.speech_verbs) or low in res.incise_forms
     if not may:
         return False
     return verb_lemma(tok, res) in res.speech_verbs or (
@@ -172,14 +186,19 @@ class QuoteFinder:
         if not words or (len(words) == 1 and len(words[0].text) < 2):
             return False
         before = doc[span.start - 2] if span.start >= 2 else None  # token before the mark
-        if before is not None and fold(before.text) in self.res.naming_cues and len(words) <= 12:
-            return False
+        if before is not None and fold(before.text) in self.res.naming_cues and len(words) <= 12 \
+                and not (before.i > 0 and doc[before.i - 1].lower_ in ("a", "ont", "avait")):
+            return False  # "l'opération dite « … »"; but "ce que X a appelé « … »" is X's words
         if len(words) >= self.min_words:
             return True
         # short span: a quotation only when someone is said to say it in this sentence
         sent = sentence_of(doc, span.start)
         if all(w.text[:1].isupper() for w in words) and len(words) > 1:
             return False  # Title Case name of a thing
+        if len(words) >= 2:
+            b = block_at(doc._.blocks or [], span.start_char)
+            if b is not None and b.kind in ("title", "heading"):
+                return True  # a headline quotes its speaker's words: « travail décent »
         for tok in sent:
             if span.start <= tok.i < span.end:
                 continue
@@ -188,7 +207,11 @@ class QuoteFinder:
         return False
 
     def _split_incises(self, doc: Doc, span: Span, closed: bool) -> list[QuoteCandidate]:
-        """« A, a-t-il dit, B » -> two quotations sharing the incise's verb."""
+        """« A, a-t-il dit, B » -> two quotations sharing the incise's verb; also an incise with
+        a named subject or ending a sentence inside the marks: « A, ajoute X. B », « A,
+        poursuit-il. B »."""
+        people = {t for m in doc._.person_mentions or [] for t in range(m.tok_start, m.tok_end)}
+        titles = {t for m in doc._.titles or [] for t in range(m.tok_start, m.tok_end)}
         pieces = []
         cur = span.start
         i = span.start
@@ -203,27 +226,47 @@ class QuoteFinder:
                     t = doc[k]
                     if t.lower_ in PRONOUN_CLITICS and t.text.startswith("-"):
                         clitic = k
-                    elif t.pos_ in ("VERB", "NOUN", "ADJ") and is_speech_verb(t, self.res) and \
-                            self.res.speech_verbs[verb_lemma(t, self.res)].incise:
+                    elif verb is None and self._incise_verb(t):
                         verb = k
                     elif t.pos_ not in ("AUX", "PRON") and t.text != "-t":
                         break
                     k += 1
-                if verb is not None and clitic is not None and k < span.end and doc[k].text == ",":
-                    pieces.append((cur, i, verb, clitic))
+                subject = clitic
+                if verb is not None and clitic is None:
+                    # an inverted named subject: ", ajoute Filippo Grandi." / ", souligne la
+                    # Haute-Commissaire,"
+                    m = verb + 1
+                    while m < span.end and m < verb + 14 and doc[m].text not in (",", ".", ";"):
+                        if m in people or m in titles:
+                            subject = subject if subject is not None else m
+                        elif doc[m].pos_ == "VERB":
+                            subject = None
+                            break
+                        m += 1
+                    k = m
+                if verb is not None and subject is not None and k < span.end and \
+                        doc[k].text in (",", "."):
+                    pieces.append((cur, i, verb, subject))
                     cur = k + 1
                     i = k + 1
                     continue
             i += 1
         out = []
-        for s, e, verb, clitic in pieces:
-            out.append(self._direct(doc, s, e, closed=True, cue_tok=verb, subject_tok=clitic,
+        for s, e, verb, subject in pieces:
+            out.append(self._direct(doc, s, e, closed=True, cue_tok=verb, subject_tok=subject,
                                     hint="incise-inside"))
         last = self._direct(doc, cur, span.end, closed=closed)
         if pieces:
             last.cue_tok, last.subject_tok, last.rule_hint = pieces[-1][2], pieces[-1][3], "incise-inside"
         out.append(last)
         return [q for q in out if q.text]
+
+    def _incise_verb(self, t) -> bool:
+        if t.pos_ in ("VERB", "NOUN", "ADJ") and is_speech_verb(t, self.res):
+            verb = self.res.speech_verbs.get(verb_lemma(t, self.res))
+            return verb is not None and verb.incise
+        lemma = self.res.incise_forms.get(t.lower_)
+        return lemma is not None and self.res.speech_verbs[lemma].incise
 
     def _direct(self, doc: Doc, s: int, e: int, closed: bool, cue_tok=None, subject_tok=None,
                 hint=None) -> QuoteCandidate:

@@ -122,6 +122,15 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
             elif ch == '"' and (j == b.start or not text[j - 1].isalnum()) and j + 1 < b.end \
                     and not text[j + 1].isspace() and text[j + 1] not in ",.;:!?)]»":
                 opener = '"'
+            elif ch == "'" and (j == b.start or text[j - 1] in " \t([") and j + 1 < b.end and \
+                    text[j + 1].isalpha():
+                # 'single straight quotes' used as quotation marks by some sites: never an
+                # apostrophe, which follows a letter
+                close = _single_close(text, j, b.end)
+                if close is not None:
+                    spans.append(QuoteSpan(j + 1, close, "'", closed=True))
+                    j = close + 1
+                    continue
             if opener is None:
                 j += 1
                 continue
@@ -139,6 +148,20 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
         i += 1
     trimmed = (_trim(text, s) for s in spans)
     return [s for s in trimmed if s.end > s.start]
+
+
+def _single_close(text: str, j: int, end: int) -> int | None:
+    """The closing ' of a single-quoted span opened at j: preceded by a non-space and followed
+    by a space, punctuation or the paragraph end, within 600 characters."""
+    k = j + 1
+    limit = min(end, j + 600)
+    while k < limit:
+        if text[k] == "'" and not text[k - 1].isspace() and (k + 1 >= end or not text[k + 1].isalnum()):
+            return k
+        if text[k] in "«»\"“”":
+            return None
+        k += 1
+    return None
 
 
 def _pair_straight(text: str, b: Block) -> dict[int, int] | None:
