@@ -301,6 +301,9 @@ class QuoteFinder:
             span = doc[s_tok:e_tok]
             if overlaps_direct(span.start_char, span.end_char):
                 return
+            if hint == "incise-after":
+                # the words before a closing incise are all reported, cues inside them included
+                out[:] = [q for q in out if not (span.start_char <= q.start and q.end <= span.end_char)]
             if any(q.start < span.end_char and span.start_char < q.end for q in out):
                 return
             out.append(QuoteCandidate(span.start_char, span.end_char, span.text, "indirect",
@@ -388,10 +391,10 @@ class QuoteFinder:
                     k += 1
                 if k < end_tok and doc[k].morph.get("VerbForm") == ["Inf"] and doc[k].lemma_ not in ("être",):
                     make(j, self._clause_end(doc, j, end_tok), lemma, tok.i, "inf")
-            # postposed incise: "…, a insisté la responsable du HCR."
-            if verb.incise and tok.i > sent.start + 3 and (end_tok - tok.i <= 9 or (
-                    end_tok - tok.i <= 18 and tok.i + 1 < end_tok and
-                    (doc[tok.i + 1].ent_type_ in ("PER", "ORG") or doc[tok.i + 1].text in self.res.honorifics))):
+            # incise after the report: "…, a insisté la responsable du HCR.", "…, a annoncé
+            # mardi Michèle Montas, porte-parole du …", or inside it: "Cette année, a-t-il dit,
+            # l'accent sera mis …", "Depuis janvier, a indiqué M. Türk, le groupe armé …"
+            if verb.incise and tok.i > sent.start + 3:
                 k = tok.i - 1
                 while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t" or
                                           doc[k].lower_ in PRONOUN_CLITICS and doc[k].text.startswith("-")):
@@ -399,28 +402,93 @@ class QuoteFinder:
                 clitic = any(doc[m].text.startswith("-") for m in range(k + 1, tok.i + 1))
                 # "Le chef de la MINUSS, X, a salué …" is a plain clause: its subject comes first
                 subject_first = any(c.dep_ in ("nsubj", "nsubj:pass") and c.i < k for c in tok.children)
-                if doc[k].text == "," and (clitic or not subject_first) and not inside[k] and \
-                        not overlaps_direct(sent.start_char, doc[k].idx):
-                    rest = doc[tok.i + 1:end_tok]
-                    comma = next((t.i for t in rest if t.text == ","), None)
-                    if clitic and comma is not None and comma - tok.i <= 3 and end_tok - comma > 3:
-                        # "Cette année, a-t-il dit, l'accent sera mis …": the report follows
-                        make(comma + 1, self._clause_end(doc, comma + 1, end_tok), lemma, tok.i,
-                             "incise-after")
-                    elif rest and not any(t.lower_ in ("que", "qu'") or t.pos_ == "VERB" for t in rest):
-                        make(sent.start, k, lemma, tok.i, "incise-after")
-                    elif not rest and clitic:
-                        make(sent.start, k, lemma, tok.i, "incise-after")
+                if doc[k].text == "," and (clitic or not subject_first) and not inside[k]:
+                    found = self._incise_report(doc, sent, tok.i, k, end_tok, clitic, inside)
+                    if found is not None and not overlaps_direct(doc[found[0]].idx,
+                                                                 doc[found[1] - 1].idx + 1):
+                        make(found[0], found[1], lemma, tok.i, "incise-after")
         return out
+
+    def _incise_report(self, doc: Doc, sent: Span, verb: int, comma: int, end_tok: int,
+                       clitic: bool, inside: bytearray) -> Optional[tuple[int, int]]:
+        """The reported words around an incise whose verb is at `verb` and whose comma is at
+        `comma`: the words before it when the incise closes the sentence, or the clause after
+        it when the sentence goes on ("Cette année, a-t-il dit, l'accent sera mis …"). None
+        when the verb opens a report of its own ("…, a déclaré que …") or has no subject."""
+        disc = doc._.discourse
+        known = disc.by_token if disc is not None else {}
+        subj = verb if clitic else None
+        j = verb + 1
+        while subj is None and j < min(end_tok, verb + 16):
+            t = doc[j]
+            if t.lower_ in ("que", "qu'", "qu’") or t.text in (";", ":", "«", "»") or (
+                    t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "acl")):
+                return None  # "…, a ajouté que …", "…, a indiqué avoir …": a report that follows
+            if j in known or t.ent_type_ in ("PER", "ORG") or t.text in self.res.honorifics:
+                subj = j
+                break
+            if t.pos_ == "NOUN" and j > 0 and doc[j - 1].lower_ in ("le", "la", "l'", "l’", "un",
+                                                                     "une", "son", "sa", "leur"):
+                subj = j
+                break
+            j += 1
+        if subj is None:
+            return None
+        # a main clause after the incise (a finite verb that is neither in a relative clause
+        # nor a second incise) makes the report the clause after the incise's comma
+        last_comma, relative = None, False
+        for m in range(subj + 1, end_tok):
+            t = doc[m]
+            if inside[m]:
+                continue
+            if t.text == ",":
+                last_comma, relative = m, False
+                continue
+            if t.lower_ in ("qui", "que", "qu'", "dont", "où", "lequel", "laquelle"):
+                relative = True
+                continue
+            finite = t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") == ["Fin"]
+            if not finite or relative or last_comma is None:
+                continue
+            if m == last_comma + 1 and (is_speech_verb(t, self.res) or
+                                        self.res.incise_forms.get(t.lower_)):
+                continue  # "…, a affirmé son chef, X, indique radiookapi.net"
+            first = next((c for c in range(subj, m) if doc[c].text == ","), None)
+            if first is None or m - first < 2:
+                return None
+            return first + 1, self._clause_end(doc, first + 1, end_tok)
+        if not self._main_verb(doc, sent.start, comma):
+            return None  # "Cindy McCain, la directrice du PAM, lance …": no clause before it
+        return sent.start, comma
+
+    @staticmethod
+    def _main_verb(doc: Doc, a: int, b: int) -> bool:
+        """A finite verb in tokens [a, b) outside a relative clause ("L'agence, qui vient en
+        aide à …," has none)."""
+        relative = False
+        for m in range(a, b):
+            t = doc[m]
+            if t.text == ",":
+                relative = False
+            elif t.lower_ in ("qui", "que", "qu'", "dont", "où", "lequel", "laquelle"):
+                relative = True
+            elif not relative and t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") == ["Fin"]:
+                return True
+        return False
 
     def _clause_end(self, doc: Doc, start: int, end_tok: int) -> int:
         """The reported clause ends at the sentence end, or before ", ajoutant que" / a second
         speech verb introduced by a comma."""
         for i in range(start + 2, end_tok - 1):
             t = doc[i]
+            if t.lower_ == "et" and i + 1 < end_tok and doc[i + 1].pos_ == "VERB" and \
+                    doc[i + 1].morph.get("VerbForm") == ["Part"] and is_speech_verb(doc[i + 1], self.res):
+                return i  # "… a rappelé que X et appelé à Y": a second report of the same verb
             if t.text != ",":
                 continue
-            if is_speech_verb(doc[i + 1], self.res) and doc[i + 1].pos_ == "VERB":
+            nxt = doc[i + 1]
+            if is_speech_verb(nxt, self.res) and nxt.pos_ == "VERB" and not (
+                    nxt.morph.get("VerbForm") == ["Part"] and nxt.morph.get("Tense") == ["Past"]):
                 return i  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts
             for k in range(i + 2, min(end_tok, i + 6)):
                 # "Appelant X à …, Bathily a noté que …": a new clause with its own speaker
