@@ -63,7 +63,7 @@ def check_enum(name, n, col, value, allowed):
 ISO = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 
 # ---------------------------------------------------------------- speech_verbs.tsv
-verbs = read_tsv("speech_verbs.tsv", ["lemma", "class", "que", "a_inf", "de_inf", "incise"])
+verbs = read_tsv("speech_verbs.tsv", ["lemma", "class", "que", "a_inf", "de_inf", "incise", "strict"])
 seen = set()
 for n, r in verbs:
     if r["lemma"] in seen:
@@ -72,7 +72,7 @@ for n, r in verbs:
     if r["lemma"] != r["lemma"].lower() or " " in r["lemma"]:
         err(f"speech_verbs.tsv:{n}: lemma must be one lower-case word: {r['lemma']!r}")
     check_enum("speech_verbs.tsv", n, "class", r["class"], {"say", "think", "urge", "write"})
-    for col in ("que", "a_inf", "de_inf", "incise"):
+    for col in ("que", "a_inf", "de_inf", "incise", "strict"):
         check_enum("speech_verbs.tsv", n, col, r[col], {"0", "1"})
 
 # ---------------------------------------------------------------- titles.tsv

@@ -104,6 +104,7 @@ class SpeechVerb:
     a_inf: bool
     de_inf: bool
     incise: bool
+    strict: bool = False  # speech only through its construction or in an incise
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ def _parse(files: dict[str, str]) -> Resources:
         lemma = r["lemma"].lower()
         verbs[lemma] = SpeechVerb(lemma, r.get("class", "say"), _flag(r.get("que", "")),
                                   _flag(r.get("a_inf", "")), _flag(r.get("de_inf", "")),
-                                  _flag(r.get("incise", "")))
+                                  _flag(r.get("incise", "")), _flag(r.get("strict", "")))
     titles: dict[str, TitleForm] = {}
     for r in _rows_of("titles.tsv"):
         masc, fem = fold(r["masculine"]), fold(r.get("feminine") or r["masculine"])

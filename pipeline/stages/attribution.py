@@ -41,7 +41,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import ensure_extensions, guarded, sentence_of, sentences
 from .discourse import (ADDRESSEE_PREPS, PRONOUNS, SUBJ_DEPS, DMention, Discourse, Entity,
                         Salience, build_discourse)
-from .people import resolve_gender
+from .people import add_title, resolve_gender
 from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
 from .segment import block_at
 
@@ -151,12 +151,13 @@ class _DocAttribution:
         doc = self.doc
         verb = doc[verb_i]
         h = verb
-        for _ in range(3):
-            for child in h.children:
-                if child.dep_ == "obl:agent" or (child.dep_ == "obl" and any(
-                        c.lower_ == "par" and c.dep_ == "case" for c in child.children)
-                        and any(c.dep_ == "aux:pass" for c in h.children)):
-                    return child.i, "agent"
+        for level in range(3):
+            if level == 0:
+                for child in h.children:
+                    if child.dep_ == "obl:agent" or (child.dep_ == "obl" and any(
+                            c.lower_ == "par" and c.dep_ == "case" for c in child.children)
+                            and any(c.dep_ == "aux:pass" for c in h.children)):
+                        return child.i, "agent"
             subj = [c for c in h.children if c.dep_ in SUBJ_DEPS and c.lower_ != "-t"]
             if subj:
                 # "a-t-il" parses as two subjects: the clitic is the real one
@@ -172,7 +173,7 @@ class _DocAttribution:
                         return h.head.i, "verb"
                 if s.dep_ == "nsubj:pass" and not any(c.dep_ == "obl:agent" for c in h.children):
                     return None, "passive"
-                return s.i, "verb"
+                return self._closest_subject(s.i, h.i), "verb"
             if h.dep_ in ("advcl", "conj", "acl", "xcomp", "ccomp", "parataxis") and \
                     h.head.i != h.i and (h.morph.get("VerbForm") in (["Part"], ["Inf"], ["Ger"])
                                          or h.dep_ == "conj"):
@@ -182,6 +183,34 @@ class _DocAttribution:
                 continue
             break
         return None, "none"
+
+    def _closest_subject(self, s: int, verb: int) -> Optional[int]:
+        """Correct the parser's subject: a subject across a colon or semicolon belongs to
+        another clause ("Soudan du Sud : l'envoyée de l'ONU invite …"), and a name in
+        apposition just before the verb ("…(RHC)-Le Haut Commissaire …, Roberto Mier, a
+        signalé") is the subject rather than a dateline the parser took."""
+        doc = self.doc
+        lo, hi = min(s, verb), max(s, verb)
+        if s < verb and any(doc[k].text in (":", ";") for k in range(lo, hi)):
+            s = None
+            for k in range(verb - 1, lo, -1):
+                if doc[k].text in (":", ";"):
+                    break
+                m = self.disc.by_token.get(k)
+                if m is not None and m.role != "obl":
+                    s = m.start
+            return s
+        if s < verb:
+            k = verb - 1
+            while k > s and (doc[k].pos_ in ("AUX", "ADV") or doc[k].lower_ in ("ne", "n'", "se", "s'")):
+                k -= 1
+            if doc[k].text == "," and k - 1 > s:
+                m = self.disc.by_token.get(k - 1)
+                sm = self.disc.by_token.get(s)
+                if m is not None and m.kind in ("name", "title") and (
+                        sm is None or sm.kind not in ("name", "title", "pronoun")):
+                    return m.start
+        return s
 
     def outer_report(self, verb_i: int) -> Optional[int]:
         """The speech verb whose reported clause holds this verb ("Elle a précisé que l'UNICEF
@@ -383,15 +412,26 @@ class _DocAttribution:
         while h.head.i != h.i and seen < 6:
             h = h.head
             seen += 1
-            if sent.start <= h.i < span.start and h.i not in titles and is_speech_verb(h, self.res):
+            if sent.start <= h.i < span.start and h.i not in titles and \
+                    is_speech_verb(h, self.res) and self._introduces(h.i, span.start):
                 return h.i
         for k in range(span.start - 1, sent.start - 1, -1):
             t = doc[k]
             if t.text in ("»", "”") and k < span.start - 2:
                 break  # another quotation's territory
-            if k not in titles and is_speech_verb(t, self.res):
+            if k not in titles and is_speech_verb(t, self.res) and self._introduces(k, span.start):
                 return k
         return None
+
+    def _introduces(self, k: int, quote_start: int) -> bool:
+        """A strict verb ("soutenir", "lancer", "trouver") reports speech only through its
+        construction (que, à/de + infinitive) or in an incise, not as a plain transitive verb."""
+        verb = self.res.speech_verbs.get(self._lemma(k))
+        if verb is None or not verb.strict:
+            return True
+        between = self.lows[k + 1: quote_start]
+        return any(w in ("que", "qu'", "qu’", ":") for w in between) or (
+            (verb.a_inf and "à" in between) or (verb.de_inf and ("de" in between or "d'" in between)))
 
     def _clause_subject(self, a: int, b: int, skip=None) -> Optional[int]:
         """A subject in tokens [a, b) that is a mention (persons and titles first)."""
@@ -610,6 +650,7 @@ class _DocAttribution:
         if m.kind == "description":
             h = self.holder(m)
             if h is not None:
+                self.attach_title(m, h)
                 return h
         s = m.sent
         sal = self.salience
@@ -632,8 +673,14 @@ class _DocAttribution:
             if best_score is None or sc > best_score:
                 best, best_score, best_f = e, sc, f
         if m.kind in ("description", "demonym") and not best_f.get("ana:role_match") and (
-                best_f.get("ana:gender_clash") or sal.state[best].last_sent < s - 3):
+                best_f.get("ana:gender_clash") or sal.state[best].last_sent < s - 3 or (
+                    not m.gender and len([e for e in active if e.kind == "person" and
+                                          sal.state[e].last_sent >= s - 2]) > 1)):
+            # far away, or several people in play and nothing to choose between them: a
+            # description of somebody else ("le représentant ukrainien")
             return self.disc.new_unnamed(m.gender, m.plural, m.role_key)
+        if m.kind == "description":
+            self.attach_title(m, best)
         if best_f.get("ana:gender_clash") or best_f.get("ana:number_clash"):
             return None
         if m.kind == "pronoun" and best.kind == "person" and best.gender is None and m.gender \
@@ -646,6 +693,22 @@ class _DocAttribution:
                 c.gender = resolve_gender(c.evidence)
                 best.gender = c.gender
         return best
+
+    def attach_title(self, m: DMention, e: Entity) -> None:
+        """A definite description resolved to a person of the article is one more of their
+        titles (and gender evidence: "la Haut-commissaire")."""
+        if not m.definite or m.title_index < 0 or e.kind != "person" or e.cluster is None:
+            return
+        t = self.doc._.titles[m.title_index]
+        c = e.cluster
+        if m.title_index in c.title_indices:
+            return
+        add_title(c, m.title_index, t)
+        t.person_index = next(iter(c.mention_indices), None)
+        if not t.former:
+            e.roles.add(fold(t.form.role))
+        c.gender = resolve_gender(c.evidence)
+        e.gender = c.gender
 
     def _subjects_of_sentence(self, s: int) -> set:
         sent = self.sents[s]
@@ -711,8 +774,6 @@ class _DocAttribution:
             if s - st.last_subj_sent <= 1:
                 f["ana:last_subject"] = 1.0
         f["ana:salience"] = sal
-        if e.kind == "person":
-            f["ana:person"] = 1.0
         if in_sent and any(x.start < m.start and not (span.start <= x.start < span.end)
                            for x in in_sent.get(e, [])):
             f["ana:same_sentence"] = 1.0
@@ -756,6 +817,8 @@ class _DocAttribution:
                     primary.mention.kind not in ("other", "document") and \
                     self.compatible(primary.mention, entity):
                 primary.mention.resolved = entity  # the ranking resolved the slot's anaphor
+                if primary.mention.kind == "description":
+                    self.attach_title(primary.mention, entity)
             if speaker is not None:
                 self._set_speaker(q, speaker)
                 for h in pending:

@@ -98,6 +98,8 @@ class DMention:
     in_quote: bool = False
     text: str = ""
     resolved: Optional[Entity] = None  # referent chosen for an anaphoric mention
+    title_index: int = -1  # titles and descriptions: index in doc._.titles
+    definite: bool = False  # descriptions that designate one person ("la Haut-commissaire")
 
     @property
     def anaphoric(self) -> bool:
@@ -332,7 +334,7 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
             continue
         add(m.tok_start, m.tok_end, "name", person_entity[c.id], gender=c.gender)
         taken.update(range(m.tok_start, m.tok_end))
-    for t in titles:
+    for ti, t in enumerate(titles):
         if any(i in taken for i in range(t.tok_start, t.tok_end)):
             continue
         attached = t.person_index is not None and t.person_index in owner
@@ -348,8 +350,13 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
             kind, start = "unnamed", t.tok_start - 1
             g = g or _INDEFINITE.get(before)
             plural = plural or before in ("des", "plusieurs", "ses", "leurs")
-        add(start, t.tok_end, kind, entity, gender=g, plural=plural, role_key=fold(t.form.role),
-            org_id=t.org_id)
+        m = add(start, t.tok_end, kind, entity, gender=g, plural=plural,
+                role_key=fold(t.form.role), org_id=t.org_id)
+        m.title_index = ti
+        m.definite = kind == "description" and not plural and (
+            t.determiner in ("le", "la", "l'", "l’", "du", "au") or t.former or
+            (t.tok_start >= 3 and lows[t.tok_start - 3: t.tok_start] == ["en", "tant", "que"]) or
+            t.tok_start == 0 or texts[t.tok_start - 1].isspace())
         taken.update(range(start, t.tok_end))
     for e in org_entity.values():
         for m in e.cluster.mentions:

@@ -120,6 +120,11 @@ def resolve_gender(evidence: list[str]) -> Optional[str]:
 
 @guarded
 class PeopleClusterer:
+    # Descriptions that no role or role holder ties to a person are resolved by the discourse
+    # model (`attribution.resolve_anaphor`), by salience, gender and recency; the nearest
+    # person of the right gender (this class's former rule) is kept behind this switch.
+    attach_nearest = False
+
     def __init__(self, resources: Resources | None = None):
         ensure_extensions()
         self.res = resources or load_resources()
@@ -165,7 +170,7 @@ class PeopleClusterer:
         for ti, t in enumerate(doc._.titles or []):
             if t.person_index is None or t.person_index not in owner:
                 continue
-            _add_title(owner[t.person_index], ti, t)
+            add_title(owner[t.person_index], ti, t)
         self._attach_descriptions(doc, clusters, owner)
         for c in clusters:
             c.gender = resolve_gender(c.evidence)
@@ -201,10 +206,10 @@ class PeopleClusterer:
                 c = self._holder_cluster(doc, t, clusters)
                 if c is False:
                     continue
-                if c is None:
+                if c is None and self.attach_nearest:
                     c = _nearest(t, positions, sent_of, _title_gender(t), strict)
                 if c is not None:
-                    _add_title(c, ti, t)
+                    add_title(c, ti, t)
                     t.person_index = next(iter(c.mention_indices))
 
     def _designates_one(self, doc: Doc, t, blocks) -> bool:
@@ -292,7 +297,7 @@ def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
     return None
 
 
-def _add_title(c: PersonCluster, ti: int, t) -> None:
+def add_title(c: PersonCluster, ti: int, t) -> None:
     c.title_indices.append(ti)
     det = _DET_GENDER.get(t.determiner or "")
     first = fold(t.text.split(" ")[0]) if t.text else ""
