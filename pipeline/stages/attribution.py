@@ -846,8 +846,10 @@ class _DocAttribution:
         q.speaker_name = e.name
 
     def _gender_from_slot(self, slot: Optional[Slot], e: Entity) -> None:
-        """A pronoun resolved to a person of unknown gender is evidence of it."""
-        if slot is None or slot.mention is None or e.kind != "person" or e.cluster is None:
+        """A pronoun resolved to a person of unknown gender is evidence of it (only when the
+        pronoun is the subject of the quotation's own cue, not of a sentence around it)."""
+        if slot is None or slot.mention is None or e.kind != "person" or e.cluster is None or \
+                slot.group in ("subject", "previous"):
             return
         m = slot.mention
         if m.kind not in ("pronoun", "demonstrative") or not m.gender or m.plural:

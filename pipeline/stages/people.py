@@ -99,11 +99,18 @@ def _apposition_gender(doc: Doc, m, res: Resources) -> Optional[tuple[str, str]]
     return None
 
 
-_WEIGHTS = {"honorific": 3, "title": 2, "agreement": 2, "determiner": 1, "pronoun": 1}
+# A feminine title form is a deliberate marking ("la Secrétaire générale"); the masculine form
+# is also the generic one that older UN French gives women ("Mme X, Haut Commissaire"), so it
+# is weak evidence that a feminine determiner or pronoun outweighs (issue 12).
+_WEIGHTS = {"honorific": 3, "title": 2, "agreement": 2, "determiner": 2, "pronoun": 1}
+_MALE_TITLE = 1
 
 
 def _weight(evidence: str) -> int:
-    kind = evidence.split(": ", 1)[-1].split(" ", 1)[0]
+    gender, _, why = evidence.partition(": ")
+    kind = why.split(" ", 1)[0]
+    if kind == "title":
+        return 3 if gender == "female" else _MALE_TITLE
     return _WEIGHTS.get(kind, 1)
 
 
@@ -167,10 +174,16 @@ class PeopleClusterer:
             agreement = _participle_gender(doc, m)
             if agreement:
                 target.add_evidence(agreement[0], f"agreement '{agreement[1]}'")
+        self._attach_indefinite_appositions(doc, mentions, owner)
         for ti, t in enumerate(doc._.titles or []):
             if t.person_index is None or t.person_index not in owner:
                 continue
             add_title(owner[t.person_index], ti, t)
+            if t.tok_start > 0 and doc[t.tok_start - 1].lower_ in _INDEFINITE and \
+                    t.form.gender is None:
+                det = doc[t.tok_start - 1]
+                owner[t.person_index].add_evidence(_INDEFINITE[det.lower_],
+                                                   f"determiner '{det.text} {t.text}'")
         self._attach_descriptions(doc, clusters, owner)
         for c in clusters:
             c.gender = resolve_gender(c.evidence)
@@ -179,6 +192,21 @@ class PeopleClusterer:
         doc._.people = clusters
         return doc
 
+
+    @staticmethod
+    def _attach_indefinite_appositions(doc: Doc, mentions, owner: dict) -> None:
+        """"une porte-parole du PAM, Emilia Casella", "d'un représentant de l'UA, Selim Ahmed
+        Selim": a title with an indefinite article right before ", NAME" is that person's
+        (and its article agrees with them; epicene titles get their gender from it)."""
+        ends = {t.tok_end: t for t in doc._.titles or [] if t.person_index is None}
+        if not ends:
+            return
+        for k, m in enumerate(mentions):
+            if k not in owner or m.honorific or m.tok_start < 2 or doc[m.tok_start - 1].text != ",":
+                continue
+            t = ends.get(m.tok_start - 1)
+            if t is not None and t.tok_start > 0 and doc[t.tok_start - 1].lower_ in _INDEFINITE:
+                t.person_index = k
 
     # -- definite descriptions ("la Haute-Commissaire", "le chef de l'OMS") -------------------
     def _attach_descriptions(self, doc: Doc, clusters: list[PersonCluster], owner: dict) -> None:
@@ -252,6 +280,7 @@ class PeopleClusterer:
 
 
 _DET_GENDER = {"la": "female", "le": "male", "du": "male", "au": "male", "un": "male", "une": "female"}
+_INDEFINITE = {"un": "male", "une": "female"}
 # "ancien"/"ancienne", "nouveau"/"nouvelle" before a title agree with the person
 _AGREEING = {"ancien": "male", "nouveau": "male", "nouvel": "male",
              "ancienne": "female", "nouvelle": "female"}
