@@ -799,7 +799,8 @@ class _DocAttribution:
             q.extra["candidates"] = cands
             q.extra["slots"] = slots
             heading = block is not None and block.kind in ("title", "heading")
-            if heading and not slots:
+            if heading and all(sl.group in ("subject", "previous") for sl in slots):
+                # a quoted headline or intertitle: said by the speaker of the next quotation
                 pending.append(q)
                 continue
             entity = best.entity

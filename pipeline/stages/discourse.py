@@ -233,6 +233,12 @@ def syntactic_role(doc: Doc, head: int, deps: list[str], lows: list[str]) -> str
         return "subj"
     if dep == "appos":
         return "appos"
+    # "Quant à la Mauritanie, elle …": the topic of the sentence, not an addressee
+    for k in range(head - 1, max(-1, head - 4), -1):
+        if lows[k] == "quant":
+            return "subj"
+        if lows[k] in (",", "."):
+            break
     # the preposition that governs the phrase: "à l'AFP", "devant le Conseil", "auprès de"
     for k in range(head - 1, max(-1, head - 4), -1):
         if lows[k] in ADDRESSEE_PREPS:
