@@ -561,10 +561,19 @@ class _DocAttribution:
                 h = self.holder(m)
                 if h is not None:
                     pool[h] = None
+        for sl in slots[:1]:
+            m = sl.mention
+            if m is not None and m.referent is None and m.kind in ("description", "demonym") and \
+                    self.holder(m) is None and not any(self.compatible(m, e) for e in pool):
+                # a description nobody in play fits names somebody else ("la ministre
+                # congolaise" when only men were named so far)
+                m.resolved = disc.new_unnamed(m.gender, m.plural, m.role_key)
+                pool[m.resolved] = None
         # the most salient values, for normalisation
         values = {e: sal.value(e, s) for e in pool}
         top = max(values.values(), default=0.0) or 1.0
         prev_subjects = self._subjects_of_sentence(s - 1) if s > 0 else set()
+        reported = self._reported()
         sent_subjects = {e for e, ms in in_sent.items() for m in ms
                          if m.role == "subj" and not (span.start <= m.start < span.end)}
         next_entities = {m.referent for m in disc.mentions_between(sent.end, nxt_end) if m.referent}
@@ -589,6 +598,10 @@ class _DocAttribution:
                     f[f"{sl.group}:anaphor"] = 1.0
                     if sl is primary:
                         f["primary:anaphor"] = 1.0
+            pm = primary.mention if primary is not None else None
+            if pm is not None and pm.referent is None and pm.kind not in ("other", "document") \
+                    and not self.compatible(pm, e):
+                f["primary:clash"] = 1.0  # "la ministre …" cannot be a man named before
             if anaphor is not None:
                 self._anaphor_features(anaphor.mention, e, f, st, s, values.get(e, 0.0) / top,
                                        prev_subjects, in_sent, span)
@@ -598,6 +611,8 @@ class _DocAttribution:
             if last is e:
                 f[f"{cx}:prev_speaker" if para - last_para <= 1 else f"{cx}:prev_speaker_far"] = 1.0
             ms = [m for m in in_sent.get(e, []) if not (span.start <= m.start < span.end)]
+            if ms and all(reported[m.start] for m in ms):
+                f[f"{cx}:in_report"] = 1.0  # named only inside reported words: talked about
             if ms:
                 f[f"{cx}:in_sentence"] = 1.0
                 if all(m.role == "obl" for m in ms):
@@ -654,7 +669,10 @@ class _DocAttribution:
                 return h
         s = m.sent
         sal = self.salience
-        active = [e for e in sal.active(s) if self.compatible(m, e)]
+        # an unnamed person ("un ambassadeur") is taken up by a pronoun of the same or the next
+        # sentence only; the named people of the story stay the topic beyond that
+        active = [e for e in sal.active(s) if self.compatible(m, e) and
+                  (e.kind != "unnamed" or sal.state[e].last_sent >= s - 1)]
         if not active:
             if m.kind in ("description", "demonym") and m.role != "obl":
                 return self.disc.new_unnamed(m.gender, m.plural, m.role_key)
@@ -709,6 +727,19 @@ class _DocAttribution:
             e.roles.add(fold(t.form.role))
         c.gender = resolve_gender(c.evidence)
         e.gender = c.gender
+
+    def _reported(self) -> bytearray:
+        """Token -> 1 inside the reported words of an indirect quotation (computed once)."""
+        rep = getattr(self, "_rep", None)
+        if rep is None:
+            rep = self._rep = bytearray(len(self.doc) + 1)
+            for q in self.doc._.quotes or []:
+                if q.type != "indirect":
+                    continue
+                span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+                if span is not None:
+                    rep[span.start:span.end] = b"\x01" * len(span)
+        return rep
 
     def _subjects_of_sentence(self, s: int) -> set:
         sent = self.sents[s]
