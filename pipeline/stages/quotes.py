@@ -353,6 +353,19 @@ class QuoteFinder:
             if verb is None:
                 continue
             lemma = verb.lemma
+            # a thought participle and an adjective: "Jugeant essentiel de …", "estimant
+            # indispensable que …": the adjective and what it governs are the opinion
+            if verb.cls == "think" and tok.i + 2 < end_tok and pos[tok.i + 1] == ADJ and \
+                    lows[tok.i + 2] in ("de", "d'", "que", "qu'"):
+                make(tok.i + 1, self._clause_end(doc, tok.i + 1, end_tok), lemma, tok.i, "adj")
+                continue
+            # "a dit en substance que …" / "a dit, en substance, …": a paraphrase
+            j = tok.i + 1
+            while j + 1 < end_tok and lows[j] in (",", "en") and lows[j + 1] in ("substance", ","):
+                j += 2 if lows[j] == "en" else 1
+            if j > tok.i + 1 and j < end_tok and lows[j] not in ("que", "qu'", "qu’"):
+                make(j, self._clause_end(doc, j, end_tok), lemma, tok.i, "paraphrase")
+                continue
             # que-clause within a few tokens
             j = tok.i + 1
             found = None
@@ -368,9 +381,13 @@ class QuoteFinder:
                 stop = self._clause_end(doc, found + 1, end_tok)
                 make(found + 1, stop, lemma, tok.i, "que")
                 continue
+            # a passive participle reports nobody's words: "Invitée à s'exprimer, X …",
+            # "appelé à témoigner", "a été accusé d'avoir …" (a passive with an agent is
+            # reported speech of the agent: "X a été appelé par Y à …")
+            passive = self._passive_participle(tok)
             # à + infinitive / de + infinitive
             j = tok.i + 1
-            while j < min(end_tok, tok.i + 14):  # past the addressee: "demandé … au gouvernement … de"
+            while not passive and j < min(end_tok, tok.i + 14):  # past the addressee: "demandé … au gouvernement … de"
                 low = lows[j]
                 if (low == "à" and verb.a_inf) or (low in ("de", "d'") and verb.de_inf):
                     k = j + 1
@@ -475,6 +492,23 @@ class QuoteFinder:
             elif not relative and t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") == ["Fin"]:
                 return True
         return False
+
+    @staticmethod
+    def _passive_participle(tok) -> bool:
+        """A bare past participle used as an adjective ("Invitée à s'exprimer, X …", "X,
+        appelé à témoigner, …"): nobody's words are reported. A participle in a compound tense
+        ("a invité à", "a dénoncé … et appelé à") or a passive with its auxiliary ("a été
+        accusé d'avoir …": a report whose speaker the text does not name) is a cue."""
+        if tok.morph.get("VerbForm") != ["Part"] or tok.morph.get("Tense") != ["Past"]:
+            return False
+        if any(c.dep_.startswith("aux") for c in tok.children):
+            return False
+        if tok.dep_ == "conj" and any(c.dep_.startswith("aux") for c in tok.head.children):
+            return False  # shares the auxiliary of the verb it is coordinated with
+        prev = tok.doc[tok.i - 1] if tok.i else None
+        if prev is not None and (prev.lemma_ in ("avoir", "être") or prev.text.startswith("-")):
+            return False  # "a-t-il invité à", a tense the parser did not attach
+        return True
 
     def _clause_end(self, doc: Doc, start: int, end_tok: int) -> int:
         """The reported clause ends at the sentence end, or before ", ajoutant que" / a second
