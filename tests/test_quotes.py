@@ -24,3 +24,39 @@ def test_selon_and_english_words(nlp):
                       "« C'est un game changer pour la région », a dit Paul Mensah.")
     assert ("indirect", "plus de 300 centres de santé sont fermés") in qs
     assert ("direct", "C'est un game changer pour la région") in qs
+
+
+def test_named_incise_inside_the_marks_splits_the_quote(nlp):
+    qs = _quotes(nlp, "« Les routes sont coupées depuis une semaine, explique Karim Haddou. "
+                      "Plus aucun camion ne passe. »")
+    assert [t for _, t in qs] == ["Les routes sont coupées depuis une semaine",
+                                  "Plus aucun camion ne passe."]
+
+
+def test_single_and_spaced_straight_quotes(nlp):
+    qs = _quotes(nlp, "'Nous avons besoin de semences avant la saison', a dit Mme Ortiz.\n\n"
+                      "\" Les réserves sont presque épuisées, et les prix montent \", a-t-elle ajouté.")
+    texts = [t for _, t in qs]
+    assert "Nous avons besoin de semences avant la saison" in texts
+    assert "Les réserves sont presque épuisées, et les prix montent" in texts
+
+
+def test_postposed_and_inner_incises_report_the_right_words(nlp):
+    qs = _quotes(nlp, "Les récoltes ont chuté de moitié dans le nord, a indiqué vendredi à Rome la "
+                      "directrice régionale de la FAO, Ana Ruiz. Depuis janvier, a précisé Mme Ruiz, "
+                      "les prix du maïs ont doublé sur les marchés locaux.")
+    assert ("indirect", "Les récoltes ont chuté de moitié dans le nord") in qs
+    assert ("indirect", "les prix du maïs ont doublé sur les marchés locaux") in qs
+
+
+def test_bare_participles_report_nothing_and_thought_participles_do(nlp):
+    qs = _quotes(nlp, "Invitée à s'exprimer devant le Conseil, la présidente de l'association a "
+                      "pris la parole. Jugeant essentiel de protéger les écoles, le ministre a "
+                      "quitté la séance.")
+    assert not any("s'exprimer" in t for _, t in qs)
+    assert ("indirect", "essentiel de protéger les écoles") in qs
+
+
+def test_paraphrase_marker(nlp):
+    qs = _quotes(nlp, "Le porte-parole a dit en substance que la mission resterait sur place.")
+    assert ("indirect", "la mission resterait sur place") in qs

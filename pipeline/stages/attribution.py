@@ -490,41 +490,48 @@ class _DocAttribution:
 
     # ---- candidates and features ------------------------------------------------------------
     def holder(self, m: DMention) -> Optional[Entity]:
-        """The holder of the post a description names, at the publication date, when nobody of
-        the article holds it (`models/role_holders.tsv`)."""
+        """Who a description of a post designates when the timeline knows the post
+        (`models/role_holders.tsv`): a holder named in the article; else the holder at the
+        publication date; else, the date unknown, somebody not named here (a post whose known
+        holders are all absent is never given to another person of the article). None when
+        the timeline does not know the post."""
         key = (m.role_key, m.org_id)
         if key in self.holder_cache:
             return self.holder_cache[key]
         e = None
-        published = self.doc._.published
-        if m.role_key and published:
-            role = m.role_key
-            found = []
-            for h in self.res.role_holders:
-                if h.role != role and role not in h.aliases:
-                    continue
-                if m.org_id and h.organisation_id and h.organisation_id != m.org_id:
-                    continue
-                if not m.org_id and h.organisation_id not in ("onu", ""):
-                    continue
-                if h.start and h.start[: len(published)] > published:
-                    continue
-                if h.end and h.end[: len(published)] < published:
-                    continue
-                found.append(h)
-            if len(found) == 1:
-                h = found[0]
+        role = m.role_key
+        holders = []
+        for h in self.res.role_holders if role else []:
+            if h.role != role and role not in h.aliases:
+                continue
+            if m.org_id and h.organisation_id and h.organisation_id != m.org_id:
+                continue
+            if not m.org_id and h.organisation_id not in ("onu", ""):
+                continue
+            holders.append(h)
+        if holders:
+            named = None
+            for h in holders:
                 htoks = fold(h.holder).replace("-", " ").split()
-                named = next((e for e in self.disc.entities if e.kind == "person" and
-                              e.cluster.tokens() and e.cluster.tokens()[-1] in htoks), None)
+                named = next((x for x in self.disc.entities if x.kind == "person" and
+                              x.cluster.tokens() and x.cluster.tokens()[-1] in htoks), None)
                 if named is not None:
-                    e = named
-                else:
-                    hk = f"h:{role}:{h.holder}"
-                    e = self.disc.holders.get(hk)
-                    if e is None:
-                        e = self.disc.holders[hk] = Entity(hk, "holder", h.holder, None, None,
-                                                           h.gender, roles={role})
+                    break
+            published = self.doc._.published
+            dated = [h for h in holders if published and
+                     not (h.start and h.start[: len(published)] > published) and
+                     not (h.end and h.end[: len(published)] < published)]
+            if named is not None:
+                e = named
+            elif len(dated) == 1:
+                h = dated[0]
+                hk = f"h:{role}:{h.holder}"
+                e = self.disc.holders.get(hk)
+                if e is None:
+                    e = self.disc.holders[hk] = Entity(hk, "holder", h.holder, None, None,
+                                                       h.gender, roles={role})
+            else:
+                e = self.disc.new_unnamed(m.gender, m.plural, role)
         self.holder_cache[key] = e
         return e
 

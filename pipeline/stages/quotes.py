@@ -357,7 +357,12 @@ class QuoteFinder:
             # indispensable que …": the adjective and what it governs are the opinion
             if verb.cls == "think" and tok.i + 2 < end_tok and pos[tok.i + 1] == ADJ and \
                     lows[tok.i + 2] in ("de", "d'", "que", "qu'"):
-                make(tok.i + 1, self._clause_end(doc, tok.i + 1, end_tok), lemma, tok.i, "adj")
+                stop = self._clause_end(doc, tok.i + 1, end_tok)
+                if tok.i == sent.start or texts[tok.i - 1] == ",":
+                    # an opening participial clause ends where the main clause begins
+                    stop = next((c for c in range(tok.i + 3, stop) if texts[c] == "," and
+                                 not inside[c] and self._main_verb(doc, c + 1, end_tok)), stop)
+                make(tok.i + 1, stop, lemma, tok.i, "adj")
                 continue
             # "a dit en substance que …" / "a dit, en substance, …": a paraphrase
             j = tok.i + 1
