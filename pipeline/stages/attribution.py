@@ -41,7 +41,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import ensure_extensions, guarded, sentence_of, sentences
 from .discourse import (ADDRESSEE_PREPS, PRONOUNS, SUBJ_DEPS, DMention, Discourse, Entity,
                         Salience, build_discourse)
-from .people import add_title, resolve_gender
+from .people import add_title
 from .quotes import PRONOUN_CLITICS, QuoteCandidate, is_speech_verb, verb_lemma
 from .segment import block_at
 
@@ -127,14 +127,17 @@ class _DocAttribution:
             return DMention(i, i + 1, "pronoun", self.sent_of[i], self.disc.para_of[i], "subj",
                             None, g, low in ("eux", "elles"), head=i, text=doc[i].text)
         tok = doc[i]
+        reporting = tok.pos_ == "NOUN" and fold(tok.text) in _REPORTING_NOUNS
         for child in tok.children:
             if child.dep_ in ("appos", "flat:name", "nmod") and child.i in self.disc.by_token:
                 cm = self.disc.by_token[child.i]
                 if cm.entity is not None and cm.kind in ("name", "title"):
                     return cm
-                if cm.entity is not None and cm.kind == "org" and child.dep_ == "nmod" and \
-                        tok.morph.get("Number") == ["Plur"]:
-                    return cm  # "les membres du Conseil de sécurité" speak for the Council
+                if cm.entity is not None and cm.kind == "org" and (
+                        child.dep_ != "nmod" or reporting or tok.morph.get("Number") == ["Plur"]):
+                    # "les membres du Conseil de sécurité", "un communiqué du Conseil", "la
+                    # chaîne de télévision Al-Masirah" speak for the organisation
+                    return cm
         if tok.pos_ == "NOUN" and fold(tok.text) in _REPORTING_NOUNS:
             return DMention(i, i + 1, "document", self.sent_of[i], self.disc.para_of[i], "subj",
                             None, head=i, text=tok.text)
@@ -715,7 +718,7 @@ class _DocAttribution:
             if near == [best]:
                 c = best.cluster
                 c.add_evidence(m.gender, f"pronoun '{m.text}' in the next sentences")
-                c.gender = resolve_gender(c.evidence)
+                c.gender = c.resolve()
                 best.gender = c.gender
         return best
 
@@ -732,7 +735,7 @@ class _DocAttribution:
         t.person_index = next(iter(c.mention_indices), None)
         if not t.former:
             e.roles.add(fold(t.form.role))
-        c.gender = resolve_gender(c.evidence)
+        c.gender = c.resolve()
         e.gender = c.gender
 
     def _reported(self) -> bytearray:
@@ -895,7 +898,7 @@ class _DocAttribution:
             return
         c = e.cluster
         c.add_evidence(m.gender, f"pronoun in '{slot.evidence}'")
-        c.gender = resolve_gender(c.evidence)
+        c.gender = c.resolve()
         e.gender = c.gender
 
 

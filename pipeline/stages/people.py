@@ -26,13 +26,30 @@ class PersonCluster:
     title_indices: list[int] = field(default_factory=list)
     gender: Optional[str] = None
     evidence: list[str] = field(default_factory=list)
+    # running weights of the evidence, so that resolving the gender costs the same whatever
+    # the number of mentions (a profile repeats "il" hundreds of times)
+    weights: dict = field(default_factory=lambda: {"male": 0, "female": 0})
+    more_evidence: int = 0  # pieces of evidence beyond MAX_EVIDENCE, counted but not listed
 
     def tokens(self) -> list[str]:
         return fold(self.name).replace("-", " ").split()
 
     def add_evidence(self, gender: Optional[str], why: str) -> None:
         if gender in ("male", "female"):
-            self.evidence.append(f"{gender}: {why}")
+            item = f"{gender}: {why}"
+            self.weights[gender] += _weight(item)
+            if len(self.evidence) < MAX_EVIDENCE:
+                self.evidence.append(item)
+            else:
+                self.more_evidence += 1
+
+    def resolve(self) -> Optional[str]:
+        """Weighted evidence (an honorific outweighs a pronoun); a tie gives null (no guess)."""
+        m, f = self.weights["male"], self.weights["female"]
+        return "male" if m > f else "female" if f > m else None
+
+
+MAX_EVIDENCE = 40  # listed in the record; the rest still counts
 
 
 def _same_full_name(a: list[str], b: list[str]) -> bool:
@@ -140,12 +157,16 @@ class PeopleClusterer:
         mentions = doc._.person_mentions or []
         clusters: list[PersonCluster] = []
         owner: dict[int, PersonCluster] = {}
+        by_word: dict[str, list[int]] = {}  # name word -> clusters holding it (index order)
+        index_of: dict[int, int] = {}
         for k, m in enumerate(mentions):
             toks = _name_tokens(m.text)
             if not toks:
                 continue
             target = None
-            for c in reversed(clusters):  # most recent first
+            # only clusters sharing a word can match: looked up by word, most recent first
+            near = sorted({ci for w in toks for ci in by_word.get(w, ())}, reverse=True)
+            for c in (clusters[ci] for ci in near):
                 ct = c.tokens()
                 if toks == ct or (len(toks) < len(ct) and toks[-len(ct):] == ct[-len(toks):]) or \
                         _same_full_name(toks, ct) or \
@@ -157,8 +178,13 @@ class PeopleClusterer:
             if target is None:
                 target = PersonCluster("", m.text)
                 clusters.append(target)
+                index_of[id(target)] = len(clusters) - 1
             elif len(toks) > len(target.tokens()):
                 target.name = m.text
+            for w in toks:
+                lst = by_word.setdefault(w, [])
+                if not lst or lst[-1] != index_of[id(target)]:
+                    lst.append(index_of[id(target)])
             target.mention_indices.append(k)
             owner[k] = target
             if m.honorific:
@@ -186,7 +212,7 @@ class PeopleClusterer:
                                                    f"determiner '{det.text} {t.text}'")
         self._attach_descriptions(doc, clusters, owner)
         for c in clusters:
-            c.gender = resolve_gender(c.evidence)
+            c.gender = c.resolve()
         for i, c in enumerate(clusters, 1):
             c.id = f"p{i}"
         doc._.people = clusters
@@ -224,6 +250,11 @@ class PeopleClusterer:
         positions = sorted((mentions[k].tok_start, owner[k]) for k in owner)
         quoted = [(q.start, q.end) for q in (doc._.quote_spans or [])]
         blocks = doc._.blocks or []
+        # role -> (cluster, organisation) of the titles people hold: one lookup per description
+        by_role: dict[str, list] = {}
+        for c in clusters:
+            for ti in c.title_indices:
+                by_role.setdefault(fold(titles[ti].form.role), []).append((c, titles[ti].org_id))
         # two passes: a person whose gender the text shows first, then one not yet known
         for strict in (True, False):
             for ti, t in enumerate(titles):
@@ -231,7 +262,7 @@ class PeopleClusterer:
                     continue
                 if any(a <= t.start < b for a, b in quoted):
                     continue
-                c = self._holder_cluster(doc, t, clusters)
+                c = self._holder_cluster(doc, t, clusters, by_role)
                 if c is False:
                     continue
                 if c is None and self.attach_nearest:
@@ -239,6 +270,7 @@ class PeopleClusterer:
                 if c is not None:
                     add_title(c, ti, t)
                     t.person_index = next(iter(c.mention_indices))
+                    by_role.setdefault(fold(t.form.role), []).append((c, t.org_id))
 
     def _designates_one(self, doc: Doc, t, blocks) -> bool:
         head = doc[t.tok_start]
@@ -254,14 +286,12 @@ class PeopleClusterer:
         return prev is None or prev.is_space or any(b.start == t.start and b.kind in ("title", "heading")
                                                     for b in blocks)
 
-    def _holder_cluster(self, doc: Doc, t, clusters):
+    def _holder_cluster(self, doc: Doc, t, clusters, by_role: dict):
         """The cluster holding the same role, or the role holder named in the article; False
         when the post has known holders and none is in the article."""
         role = fold(t.form.role)
-        same = [c for c in clusters if any(
-            fold(doc._.titles[ti].form.role) == role and
-            (t.org_id is None or doc._.titles[ti].org_id in (None, t.org_id))
-            for ti in c.title_indices)]
+        same = list({id(c): c for c, org in by_role.get(role, ())
+                     if t.org_id is None or org in (None, t.org_id)}.values())
         if len(same) == 1:
             return same[0]
         text = fold(t.text)
@@ -309,7 +339,7 @@ def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
     alone = len({id(c) for _, c in before}) <= 1
 
     def fits(c) -> bool:
-        g = resolve_gender(c.evidence)
+        g = c.resolve()
         return gender is None or g == gender or (not strict and g is None and alone)
 
     for _, c in reversed(before):

@@ -45,7 +45,10 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
                 continue
             seen.add(key)
             ptitles.append(Title(t.text, t.form.role, org_by_gaz.get(t.org_id), t.former))
-        people.append(Person(c.id, c.name, c.gender, list(c.evidence), ptitles,
+        evidence = list(c.evidence)
+        if getattr(c, "more_evidence", 0):
+            evidence.append(f"(and {c.more_evidence} more of the same kinds)")
+        people.append(Person(c.id, c.name, c.gender, evidence, ptitles,
                              [_mention(mentions[k]) for k in c.mention_indices]))
     organisations = []
     for o in orgs:
