@@ -439,6 +439,21 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         if votes["male"] != votes["female"]:
             e.gender = max(votes, key=votes.get)
     mentions.sort(key=lambda m: (m.start, -m.end))
+    # a description or unnamed person in apposition to a name is that person: "Une habitante,
+    # Nyakuoth Gatluak, affirme …", "Karim Haddou, un réfugié arrivé en 2019"
+    for n, m in enumerate(mentions):
+        if m.entity is not None or m.kind not in ("description", "unnamed"):
+            continue
+        nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+        prev = mentions[n - 1] if n > 0 else None
+        if nxt is not None and nxt.kind == "name" and nxt.start == m.end + 1 and \
+                texts[m.end] == ",":
+            m.entity, m.kind = nxt.entity, "title"
+        elif prev is not None and prev.kind == "name" and m.start == prev.end + 1 and \
+                texts[prev.end] == "," or (prev is not None and prev.kind == "name" and
+                                           m.start == prev.end + 2 and texts[prev.end] == ","
+                                           and lows[prev.end + 1] in _INDEFINITE):
+            m.entity, m.kind = prev.entity, "title"
     by_token: dict[int, DMention] = {}
     for m in mentions:
         for t in range(m.start, m.end):
