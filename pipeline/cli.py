@@ -78,7 +78,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # the store, before any work: a store another process holds stops the run here
     try:
+        t_open = time.perf_counter()
         store = open_store(out)
+        store.open_seconds = time.perf_counter() - t_open
     except StoreError as exc:
         _err(f"error: {exc}")
         return 2
@@ -93,19 +95,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args, out, formats, store, seen, kept, readers_used, failures, warnings, t0, opts) -> int:
-    from .export import RunWriter, article_fingerprint, is_done, iter_records, write_json_atomic
+    from .export import RunWriter, article_fingerprint, is_done, write_json_atomic
     from .parts import PARTS_DIR, new_run_id
     from .readers import ReadError, iter_articles
     from .stages.language import detect_language
     from .store import StoreError
 
     store_info: dict = {"path": store.path.name, "schema_version": store.version}
-    json_dir = out / "json"
-    if store.created and json_dir.is_dir() and any(json_dir.glob("*.json")):
-        # an output folder from before the store: its records fill the store once
-        n = store.write_records(iter_records(json_dir))
-        store_info["built_from_json"] = n
-        _err(f"store: {store.path} built from the {n} records already in {json_dir}")
+    try:
+        store_info["built_from_json"] = _fill_new_store(store, out)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        return 2
     # partitions that Dask workers wrote in a run that did not load them (killed)
     parts_dir = (out / PARTS_DIR).resolve()
     t_load = time.perf_counter()
@@ -187,11 +188,13 @@ def _run(args, out, formats, store, seen, kept, readers_used, failures, warnings
         store_info["parts_loaded"] = n_parts
     t_export = time.perf_counter()
     exported = store.export(out, [f for f in formats if f != "json"])
-    export_s = time.perf_counter() - t_export
     table_counts = next(iter(exported.values()), None) or store.counts()
+    store.checkpoint()  # here rather than at close, so that its time is counted below
+    export_s = time.perf_counter() - t_export
     store_info.update(run_id=run_id, articles_written=done, articles=store.counts()["articles"],
-                      write_s=round(writer.seconds + load_s, 3),
-                      export_s=round(export_s, 3), exported=sorted(exported))
+                      exported=sorted(exported), open_s=round(store.open_seconds, 3),
+                      write_s=round(writer.seconds + load_s, 3), export_s=round(export_s, 3))
+    store_info["seconds"] = round(store_info["open_s"] + store_info["write_s"] + export_s, 3)
     manifest = {
         "package": {"name": "onu-quotes", "version": __version__},
         "versions": _versions(),
@@ -241,6 +244,8 @@ def cmd_store(args: argparse.Namespace) -> int:
         return 2
     try:
         with store:
+            if not args.rebuild:
+                _fill_new_store(store, out)
             n_parts, n_articles = store.load_parts((out / PARTS_DIR).resolve())
             if n_parts:
                 print(f"loaded {n_articles} articles from {n_parts} Parquet partitions")
@@ -264,6 +269,22 @@ def cmd_store(args: argparse.Namespace) -> int:
         _err(f"error: {exc}")
         return 1
     return 0
+
+
+def _fill_new_store(store, out: Path) -> int:
+    """A store just created beside JSON records (an output folder from before the store, or a
+    store deleted): the records fill it, once."""
+    from .export import iter_records
+
+    json_dir = out / "json"
+    if not store.created or not json_dir.is_dir() or not any(json_dir.glob("*.json")):
+        return 0
+    try:
+        n = store.write_records(iter_records(json_dir), _fingerprints(out))
+    except ValueError as exc:
+        raise ValueError(f"cannot fill the new store {store.path}: {exc}") from exc
+    _err(f"store: {store.path} filled from the {n} records already in {json_dir}")
+    return n
 
 
 def _fingerprints(out: Path) -> dict[str, str]:

@@ -4,9 +4,9 @@ Why a database: a run writes only the articles it processed, so its cost does no
 corpus, and a question about years of articles is one SQL query (`python -m pipeline sql`).
 
 * Tables (`tables.TABLES`, keyed by `article_id`): articles, people, titles, organisations,
-  places, quotes, mentions; the view `speakers` groups people across articles by `person_key`
-  when `people` has that column, else by the folded name (`name_key`), a surname alone joining
-  the one full name that ends with it.
+  places, quotes, mentions; the views `person_keys` (each person of an article -> a corpus-wide
+  key: `people.person_key` when the store has that column, else the folded name, a surname alone
+  joining the one full name that ends with it) and `speakers` (people grouped by that key).
 * `write(rows)` replaces the articles of a batch in one transaction: their old rows in every
   table are deleted and the new ones inserted, so an article is never duplicated (the primary key
   of `articles` would refuse it) and a killed run leaves only whole, committed articles.
@@ -22,7 +22,6 @@ corpus, and a question about years of articles is one SQL query (`python -m pipe
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -88,7 +87,8 @@ def _v1(con) -> None:
 
 # (description, function). Append only: the store's version is the number applied.
 MIGRATIONS: list[tuple[str, Callable]] = [
-    ("tables articles, people, titles, organisations, places, quotes, mentions; view speakers", _v1),
+    ("tables articles, people, titles, organisations, places, quotes, mentions; views "
+     "person_keys, speakers", _v1),
 ]
 
 
@@ -103,51 +103,66 @@ def _columns(con, table: str) -> list[str]:
                                [table])]
 
 
-def speakers_sql(people_columns: Iterable[str]) -> str:
-    """The `speakers` view: people across articles, one row per person key."""
+def views_sql(people_columns: Iterable[str]) -> str:
+    """The views over people across articles: `person_keys` (article_id, person_id ->
+    person_key) and `speakers` (one row per person key). The key is `people.person_key` when
+    that column exists and is set, else the folded name (`name_key`), a surname alone taking the
+    one full name that ends with it ("M. Guterres" -> "antonio guterres"). No ordered or
+    DISTINCT string aggregate: those keep whole groups in memory, and the speakers of a large
+    corpus must export within the store's memory limit."""
     has_key = "person_key" in set(people_columns)
     derived = "COALESCE(s.full_key, p.name_key)"
     key = f"COALESCE(p.person_key, {derived})" if has_key else derived
-    star = "p.* EXCLUDE (person_key)" if has_key else "p.*"
     return f"""
-        CREATE OR REPLACE VIEW speakers AS
+        CREATE OR REPLACE VIEW person_keys AS
         WITH full_names AS (
             SELECT DISTINCT name_key FROM people WHERE contains(name_key, ' ')
         ), by_surname AS (
             SELECT string_split(name_key, ' ')[-1] AS surname, min(name_key) AS full_key
             FROM full_names GROUP BY surname HAVING count(*) = 1
-        ), keyed AS (
-            SELECT {star}, {key} AS person_key FROM people p
-            LEFT JOIN by_surname s ON s.surname = p.name_key
-        ), person_titles AS (
-            SELECT k.person_key, string_agg(DISTINCT t.text, ' | ' ORDER BY t.text) AS titles
-            FROM keyed k JOIN titles t USING (article_id, person_id) GROUP BY k.person_key
-        ), grouped AS (
-            SELECT k.person_key,
-                   first(k.name ORDER BY len(string_split(k.name, ' ')) DESC, k.name) AS speaker,
-                   count(DISTINCT k.article_id) AS n_articles,
-                   CAST(sum(k.n_quotes) AS BIGINT) AS n_quotes,
-                   CASE count(DISTINCT k.gender) WHEN 0 THEN NULL
-                        WHEN 1 THEN any_value(k.gender) ELSE 'mixed' END AS gender,
-                   min(a.published) AS first_published, max(a.published) AS last_published,
-                   string_agg(DISTINCT k.article_id, ' ' ORDER BY k.article_id) AS article_ids
-            FROM keyed k LEFT JOIN articles a USING (article_id)
-            GROUP BY k.person_key
         )
-        SELECT g.person_key, g.speaker, g.n_articles, g.n_quotes, pt.titles, g.gender,
-               g.first_published, g.last_published, g.article_ids
-        FROM grouped g LEFT JOIN person_titles pt USING (person_key)
+        SELECT p.article_id, p.person_id, {key} AS person_key
+        FROM people p LEFT JOIN by_surname s ON s.surname = p.name_key;
+
+        CREATE OR REPLACE VIEW speakers AS
+        WITH keyed AS (
+            SELECT p.name, p.gender, p.n_quotes, k.person_key, a.published
+            FROM people p JOIN person_keys k USING (article_id, person_id)
+            LEFT JOIN articles a USING (article_id)
+        ), grouped AS (
+            SELECT person_key,
+                   arg_min(name, {{'tokens': -len(string_split(name, ' ')), 'name': name}}) AS speaker,
+                   CAST(sum(n_quotes) AS BIGINT) AS n_quotes,
+                   CASE count(DISTINCT gender) WHEN 0 THEN NULL
+                        WHEN 1 THEN any_value(gender) ELSE 'mixed' END AS gender,
+                   min(published) AS first_published, max(published) AS last_published
+            FROM keyed GROUP BY person_key
+        ), articles_of AS (
+            SELECT person_key, count(*) AS n_articles,
+                   array_to_string(list_sort(list(article_id)), ' ') AS article_ids
+            FROM (SELECT DISTINCT person_key, article_id FROM person_keys) GROUP BY person_key
+        ), titles_of AS (
+            SELECT person_key, array_to_string(list_sort(list(text)), ' | ') AS titles
+            FROM (SELECT DISTINCT k.person_key, t.text
+                  FROM person_keys k JOIN titles t USING (article_id, person_id))
+            GROUP BY person_key
+        )
+        SELECT g.person_key, g.speaker, o.n_articles, g.n_quotes, t.titles, g.gender,
+               g.first_published, g.last_published, o.article_ids
+        FROM grouped g JOIN articles_of o USING (person_key) LEFT JOIN titles_of t USING (person_key);
     """
 
 
 # ---- the store -------------------------------------------------------------------------------
 
 class Store:
-    """One open store. `threads` and `memory_limit` bound DuckDB inside a run (the NLP workers
-    keep the cores); exports raise the thread count for themselves."""
+    """One open store. DuckDB gets one thread and a small memory limit: inside a run the NLP
+    workers keep the cores, and the process's peak memory must not grow with the store (sorts and
+    aggregates of the exports spill to `corpus.duckdb.tmp/` beyond the limit; one thread is
+    also the fastest way to export on two cores)."""
 
     def __init__(self, path: Path, *, read_only: bool = False, threads: int = 1,
-                 memory_limit: str = "512MB"):
+                 memory_limit: str = "128MB"):
         import duckdb
 
         self.path = Path(path)
@@ -164,7 +179,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc}); is another process "
                              "writing it?") from exc
-        self.write_seconds = 0.0
+        self.open_seconds = 0.0  # set by the caller that timed the opening
         try:
             self.version = self._migrate()
         except BaseException:
@@ -203,8 +218,8 @@ class Store:
                     _all(con, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
                                 "description VARCHAR, applied_at TIMESTAMP)")
                 migrate(con)
-                # the view depends on the columns: rebuilt after every migration
-                _all(con, speakers_sql(_columns(con, "people")))
+                # the views depend on the columns: rebuilt after every migration
+                _all(con, views_sql(_columns(con, "people")))
                 _all(con, "INSERT INTO schema_version VALUES (?, ?, now())",
                             [version, description])
                 con.commit()
@@ -247,7 +262,6 @@ class Store:
         n = len(rows["articles"])
         if not n:
             return 0
-        t0 = time.perf_counter()
         con = self.con
         names = []
         try:
@@ -270,7 +284,6 @@ class Store:
         finally:
             for name in names:
                 con.unregister(name)
-        self.write_seconds += time.perf_counter() - t0
         return n
 
     def write_records(self, records: Iterable[dict], fingerprints: Optional[dict[str, str]] = None,
@@ -326,13 +339,11 @@ class Store:
         loaded = {(r, p) for r, p in _all(self.con, "SELECT run_id, part FROM loaded_parts")}
         todo = parts.pending(parts_dir, loaded)
         n_parts = n_articles = 0
-        t0 = time.perf_counter()
         for run_id, names in todo:
             for k in range(0, len(names), group):
                 chunk = names[k:k + group]
                 n_articles += self._load_chunk(Path(parts_dir), run_id, chunk)
                 n_parts += len(chunk)
-        self.write_seconds += time.perf_counter() - t0
         return n_parts, n_articles
 
     def _load_chunk(self, parts_dir: Path, run_id: str, names: list[str]) -> int:
@@ -387,8 +398,8 @@ class Store:
 
     # -- exports --
 
-    def export(self, out_dir: Path, formats: Iterable[str], force: bool = False,
-               threads: Optional[int] = None) -> dict[str, dict[str, int]]:
+    def export(self, out_dir: Path, formats: Iterable[str],
+               force: bool = False) -> dict[str, dict[str, int]]:
         """Write `out_dir/<format>/<table>.<ext>` for every table and `speakers`, each file
         atomically, for each format whose files are missing or older than the store's last
         write. Returns {format: {table: rows}} for the formats written."""
@@ -405,27 +416,27 @@ class Store:
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet, COMPRESSION zstd"
-            _all(self.con, f"SET threads = {threads or os.cpu_count() or 1}")
             written[fmt] = {}
-            try:
-                for table, path in paths.items():
-                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                    try:
-                        n = _one(self.con,
-                                 f"COPY (SELECT * FROM {table} ORDER BY {ORDER[table]}) TO "
-                                 f"'{_sql_str(tmp)}' ({options})")
-                        _fsync(tmp)
-                        os.replace(tmp, path)
-                    except BaseException:
-                        if tmp.exists():
-                            tmp.unlink()
-                        raise
-                    written[fmt][table] = n
-            finally:
-                _all(self.con, "SET threads = 1")
+            for table, path in paths.items():
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                try:
+                    n = _one(self.con, f"COPY (SELECT * FROM {table} ORDER BY {ORDER[table]}) "
+                                       f"TO '{_sql_str(tmp)}' ({options})")
+                    _fsync(tmp)
+                    os.replace(tmp, path)
+                except BaseException:
+                    if tmp.exists():
+                        tmp.unlink()
+                    raise
+                written[fmt][table] = n
             if not self.read_only:
                 self._set_meta(f"exported:{fmt}", generation)
         return written
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (DuckDB also does it on close)."""
+        if not self.read_only:
+            _all(self.con, "CHECKPOINT")
 
     def close(self) -> None:
         self.con.close()

@@ -195,19 +195,25 @@ def test_parquet_partitions_load_into_the_store(tmp_path):
         assert st.load_parts(pdir) == (0, 0)  # nothing twice
     want = expected([recs[0], record(1, version=1), *recs[2:]])
     assert snapshot(out) == want
-    # pandas and DuckDB read a table's folder directly (the cluster recipe of the README)
+    # the README's cluster recipes: DuckDB and pandas on the partitions, the latest run of each
+    # article (which the articles partitions tell)
     import duckdb
     import pandas as pd
 
-    df = pd.read_parquet(pdir / "quotes")
-    assert set(df["run"]) >= {"20240101T000000-aaaaaa"} and len(df) > 0
-    latest = duckdb.sql(f"""
-        SELECT * EXCLUDE (run) FROM read_parquet('{pdir}/articles/*/*.parquet', hive_partitioning = true)
-        QUALIFY run = max(run) OVER (PARTITION BY article_id) ORDER BY article_id""").fetchall()
-    cols = [c for c, _ in TABLES["articles"]]
-    assert [r[0] for r in latest] == [r[0] for r in want["articles"]]
-    assert [r[cols.index("n_quotes")] for r in latest] == \
-        [r[cols.index("n_quotes")] for r in want["articles"]]
+    cols = [c for c, _ in TABLES["quotes"]]
+    by_duckdb = duckdb.sql(f"""
+        WITH latest AS (SELECT article_id, max(run) AS run
+                        FROM read_parquet('{pdir}/articles/*/*.parquet', hive_partitioning = true)
+                        GROUP BY article_id)
+        SELECT q.* EXCLUDE (run)
+        FROM read_parquet('{pdir}/quotes/*/*.parquet', hive_partitioning = true) q
+        JOIN latest USING (article_id, run)""").fetchall()
+    runs = pd.read_parquet(pdir / "articles", columns=["article_id", "run"]).astype({"run": str})
+    latest = runs.groupby("article_id", as_index=False)["run"].max()
+    by_pandas = pd.read_parquet(pdir / "quotes").astype({"run": str}).merge(latest)
+    assert sorted(by_duckdb, key=str) == sorted(want["quotes"], key=str)
+    assert sorted(map(tuple, by_pandas[cols].astype(object).where(by_pandas[cols].notna(), None)
+                      .itertuples(index=False)), key=str) == sorted(want["quotes"], key=str)
 
 
 def test_csv_parquet_and_store_agree_row_for_row(tmp_path):
@@ -318,6 +324,11 @@ def test_store_command_removes_articles_and_reports_a_locked_store(tmp_path):
     assert "rebuilt from 4 records" in proc.stdout
     assert snapshot(tmp_path) == expected([record(k) for k in (0, 1, 3, 4)])
     assert (tmp_path / "parquet" / "speakers.parquet").exists()
+    # a store deleted (or an output folder from before the store): the JSON records fill a new one
+    (tmp_path / store_mod.STORE_NAME).unlink()
+    proc = run_cli("store", str(tmp_path))
+    assert proc.returncode == 0 and "filled from the 4 records" in proc.stderr, proc.stderr
+    assert snapshot(tmp_path) == expected([record(k) for k in (0, 1, 3, 4)])
 
 
 ARTICLE_A = "La FAO a estimé que les récoltes seraient faibles cette année dans toute la région du Sahel."
