@@ -311,8 +311,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
         _err(f"error: {exc}")
         return 2
     with store:
-        loaded = {tuple(r) for r in store.con.execute("SELECT run_id, part FROM loaded_parts").fetchall()}
-        waiting = sum(len(names) for _, names in pending(path.parent / PARTS_DIR, loaded))
+        waiting = sum(len(names) for _, names in pending(path.parent / PARTS_DIR,
+                                                         store.loaded_parts()))
         if waiting:
             _err(f"note: {waiting} Parquet partitions of Dask runs are not in the store yet; "
                  f"`python -m pipeline store {path.parent}` loads them")

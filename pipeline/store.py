@@ -131,7 +131,8 @@ def views_sql(people_columns: Iterable[str]) -> str:
             LEFT JOIN articles a USING (article_id)
         ), grouped AS (
             SELECT person_key,
-                   arg_min(name, {{'tokens': -len(string_split(name, ' ')), 'name': name}}) AS speaker,
+                   arg_min(name, {{'tokens': -len(string_split(name, ' ')), 'name': name}})
+                       AS speaker,
                    CAST(sum(n_quotes) AS BIGINT) AS n_quotes,
                    CASE count(DISTINCT gender) WHEN 0 THEN NULL
                         WHEN 1 THEN any_value(gender) ELSE 'mixed' END AS gender,
@@ -149,7 +150,8 @@ def views_sql(people_columns: Iterable[str]) -> str:
         )
         SELECT g.person_key, g.speaker, o.n_articles, g.n_quotes, t.titles, g.gender,
                g.first_published, g.last_published, o.article_ids
-        FROM grouped g JOIN articles_of o USING (person_key) LEFT JOIN titles_of t USING (person_key);
+        FROM grouped g JOIN articles_of o USING (person_key)
+        LEFT JOIN titles_of t USING (person_key);
     """
 
 
@@ -190,10 +192,10 @@ class Store:
 
     def _applied(self) -> int:
         found = _one(self.con, "SELECT count(*) FROM information_schema.tables WHERE "
-                                 "table_schema = 'main' AND table_name = 'schema_version'")
+                               "table_schema = 'main' AND table_name = 'schema_version'")
         if not found:
             if _one(self.con, "SELECT count(*) FROM information_schema.tables WHERE "
-                                "table_schema = 'main'"):
+                              "table_schema = 'main'"):
                 raise StoreError(f"{self.path}: not an onu-quotes store (no schema_version table)")
             return 0
         return _one(self.con, "SELECT coalesce(max(version), 0) FROM schema_version")
@@ -216,12 +218,12 @@ class Store:
             try:
                 if version == 1:
                     _all(con, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
-                                "description VARCHAR, applied_at TIMESTAMP)")
+                              "description VARCHAR, applied_at TIMESTAMP)")
                 migrate(con)
                 # the views depend on the columns: rebuilt after every migration
                 _all(con, views_sql(_columns(con, "people")))
                 _all(con, "INSERT INTO schema_version VALUES (?, ?, now())",
-                            [version, description])
+                     [version, description])
                 con.commit()
             except Exception as exc:
                 con.rollback()
@@ -244,18 +246,18 @@ class Store:
 
     def _bump(self) -> None:
         _all(self.con, "UPDATE store_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                         "WHERE key = 'generation'")
+                       "WHERE key = 'generation'")
 
     def _delete(self, ids_view: str) -> None:
         """Delete every row of the articles listed in `ids_view` (column article_id), if any of
         them is stored: new articles, the usual case, cost no scan of the large tables."""
         con = self.con
         stored = _one(con, f"SELECT count(*) FROM articles WHERE article_id IN "
-                             f"(SELECT article_id FROM {ids_view})")
+                           f"(SELECT article_id FROM {ids_view})")
         if stored:
             for table in reversed(list(TABLES)):
                 _all(con, f"DELETE FROM {table} WHERE article_id IN "
-                            f"(SELECT article_id FROM {ids_view})")
+                          f"(SELECT article_id FROM {ids_view})")
 
     def write(self, rows: Rows) -> int:
         """Replace the articles of `rows` (every table) in one transaction; returns how many."""
@@ -311,7 +313,7 @@ class Store:
             con.begin()
             try:
                 n = _one(con, "SELECT count(*) FROM articles WHERE article_id IN "
-                                "(SELECT article_id FROM _remove)")
+                              "(SELECT article_id FROM _remove)")
                 self._delete("_remove")
                 self._bump()
                 con.commit()
@@ -325,10 +327,14 @@ class Store:
     def clear(self) -> None:
         """Empty every table (for a rebuild), in one transaction."""
         self.con.begin()
-        for table in TABLES:
-            _all(self.con, f"DELETE FROM {table}")
-        self._bump()
-        self.con.commit()
+        try:
+            for table in TABLES:
+                _all(self.con, f"DELETE FROM {table}")
+            self._bump()
+            self.con.commit()
+        except Exception:
+            self.con.rollback()
+            raise
 
     def load_parts(self, parts_dir: Path, group: int = 64) -> tuple[int, int]:
         """Load the Dask workers' Parquet partitions not loaded yet, oldest run first (a later
@@ -336,8 +342,7 @@ class Store:
         Returns (partitions, articles) loaded."""
         from . import parts
 
-        loaded = {(r, p) for r, p in _all(self.con, "SELECT run_id, part FROM loaded_parts")}
-        todo = parts.pending(parts_dir, loaded)
+        todo = parts.pending(parts_dir, self.loaded_parts())
         n_parts = n_articles = 0
         for run_id, names in todo:
             for k in range(0, len(names), group):
@@ -346,22 +351,27 @@ class Store:
                 n_parts += len(chunk)
         return n_parts, n_articles
 
+    def loaded_parts(self) -> set[tuple[str, str]]:
+        """(run id, partition name) of every partition already loaded."""
+        return {(r, p) for r, p in _all(self.con, "SELECT run_id, part FROM loaded_parts")}
+
     def _load_chunk(self, parts_dir: Path, run_id: str, names: list[str]) -> int:
         from . import parts
 
         con = self.con
 
-        def files(table: str) -> list[str]:
-            return [str(p) for p in (parts.part_path(parts_dir, table, run_id, name) for name in names)
-                    if p.exists()]
+        def files(table: str) -> list[Path]:
+            paths = (parts.part_path(parts_dir, table, run_id, name) for name in names)
+            return [p for p in paths if p.exists()]
 
         def source(table: str) -> str:
-            listed = ", ".join(f"'{_sql_str(Path(f))}'" for f in files(table))
+            listed = ", ".join(f"'{_sql_str(p)}'" for p in files(table))
             return f"read_parquet([{listed}], hive_partitioning = false)"
 
         con.begin()
         try:
-            _all(con, f"CREATE OR REPLACE TEMP VIEW _part_ids AS SELECT article_id FROM {source('articles')}")
+            _all(con, "CREATE OR REPLACE TEMP VIEW _part_ids AS "
+                      f"SELECT article_id FROM {source('articles')}")
             self._delete("_part_ids")
             n = 0
             for table in TABLES:
@@ -402,7 +412,11 @@ class Store:
                force: bool = False) -> dict[str, dict[str, int]]:
         """Write `out_dir/<format>/<table>.<ext>` for every table and `speakers`, each file
         atomically, for each format whose files are missing or older than the store's last
-        write. Returns {format: {table: rows}} for the formats written."""
+        write. Returns {format: {table: rows}} for the formats written.
+
+        A table is copied in the order its rows were written (an article's rows together), not
+        sorted: a sort of the large tables costs twice the time and memory that grows with the
+        corpus up to the limit; `speakers` is sorted (most quoted first)."""
         written: dict[str, dict[str, int]] = {}
         generation = str(self.generation())
         names = [*TABLES, "speakers"]
@@ -415,12 +429,14 @@ class Store:
                     and all(p.exists() for p in paths.values()):
                 continue
             folder.mkdir(parents=True, exist_ok=True)
-            options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet, COMPRESSION zstd"
+            options = ("FORMAT csv, HEADER true" if fmt == "csv"
+                       else "FORMAT parquet, COMPRESSION zstd")
             written[fmt] = {}
             for table, path in paths.items():
                 tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
                 try:
-                    n = _one(self.con, f"COPY (SELECT * FROM {table} ORDER BY {ORDER[table]}) "
+                    order = f" ORDER BY {ORDER[table]}" if table == "speakers" else ""
+                    n = _one(self.con, f"COPY (SELECT * FROM {table}{order}) "
                                        f"TO '{_sql_str(tmp)}' ({options})")
                     _fsync(tmp)
                     os.replace(tmp, path)

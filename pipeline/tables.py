@@ -49,8 +49,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("n_mentions", "INTEGER"), ("n_quotes", "INTEGER"),
     ),
     "quotes": (
-        ("article_id", "VARCHAR"), ("quote_id", "VARCHAR"), ("type", "VARCHAR"), ("text", "VARCHAR"),
-        ("start", "INTEGER"), ("end", "INTEGER"), ("speaker_id", "VARCHAR"),
+        ("article_id", "VARCHAR"), ("quote_id", "VARCHAR"), ("type", "VARCHAR"),
+        ("text", "VARCHAR"), ("start", "INTEGER"), ("end", "INTEGER"), ("speaker_id", "VARCHAR"),
         ("speaker_name", "VARCHAR"), ("speaker_kind", "VARCHAR"), ("speaker_gender", "VARCHAR"),
         ("cue", "VARCHAR"), ("confidence", "DOUBLE"), ("rule", "VARCHAR"), ("published", "VARCHAR"),
     ),
@@ -65,7 +65,7 @@ def _num(col: str) -> str:
     return f"try_cast(substr({col}, 2) AS INTEGER)"
 
 
-# Row order of the exported files (ids like p12 sort by their number).
+# Row order of `Store.rows` and of the speakers export (ids like p12 sort by their number).
 ORDER: dict[str, str] = {
     "articles": "article_id",
     "people": f"article_id, {_num('person_id')}",
@@ -143,7 +143,8 @@ def record_rows(record: dict[str, Any], fingerprint: Optional[str] = None,
             len(p["mentions"]), n_by_speaker.get(pid, 0),
         ))
         for k, t in enumerate(titles, 1):
-            titles_rows.append((aid, pid, k, t["text"], t["role"], t["organisation_id"], t["former"]))
+            titles_rows.append((aid, pid, k, t["text"], t["role"], t["organisation_id"],
+                                t["former"]))
         for m in p["mentions"]:
             mentions_rows.append((aid, pid, "person", m["start"], m["end"], m["text"]))
     for o in record["organisations"]:

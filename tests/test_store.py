@@ -230,13 +230,18 @@ def test_csv_parquet_and_store_agree_row_for_row(tmp_path):
     for table, rows in tables.items():
         assert rows, table
         assert written["csv"][table] == written["parquet"][table] == len(rows)
-        assert pq.read_table(tmp_path / "parquet" / f"{table}.parquet").to_pylist() == \
-            [dict(zip([c[0] for c in types[table]], r)) for r in rows], table
+        names = [c[0] for c in types[table]]
+        from_parquet = [tuple(d[c] for c in names)
+                        for d in pq.read_table(tmp_path / "parquet" / f"{table}.parquet").to_pylist()]
+        assert sorted(from_parquet, key=repr) == sorted(rows, key=repr), table
         columns = "{" + ", ".join(f"'{c[0]}': '{c[1]}'" for c in types[table]) + "}"
         from_csv = duckdb.sql(f"SELECT * FROM read_csv('{tmp_path}/csv/{table}.csv', header = true, "
                               f"columns = {columns})").fetchall()
         # a CSV cell cannot tell NULL from empty text: both are written empty
-        assert from_csv == [tuple(None if v == "" else v for v in r) for r in rows], table
+        assert sorted(from_csv, key=repr) == \
+            sorted((tuple(None if v == "" else v for v in r) for r in rows), key=repr), table
+        if table == "speakers":  # sorted: most quoted first
+            assert from_csv == [tuple(None if v == "" else v for v in r) for r in rows]
     assert not list(tmp_path.glob("csv/.*")) and not list(tmp_path.glob("parquet/.*"))
 
 
