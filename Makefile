@@ -42,4 +42,5 @@ report: install install-browser
 	$(BIN)/python -m pipeline report outputs --screenshot outputs/dashboard.png
 
 clean:
-	rm -rf outputs/json outputs/csv outputs/report outputs/manifest.json outputs/.state
+	rm -rf outputs/json outputs/csv outputs/parquet outputs/parts outputs/corpus.duckdb outputs/corpus.duckdb.wal \
+		outputs/report outputs/manifest.json outputs/.state

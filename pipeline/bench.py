@@ -9,7 +9,9 @@ Flags: --articles N (texts for the speed figures), --long M (articles of the mem
 --workers W (processes of the parallel figure, default 2), --batch-size (16), --rounds R
 (interleaved timing rounds, default 4), --source DIR (repeatable; default corpus/articles),
 --seed, --dask (also time the Dask engine on a LocalCluster of W workers), --no-stages (skip the
-per-stage cost table), --out FILE (JSON; default outputs/bench.json).
+per-stage cost table), --store-new N and --store-prefill M (figure (i): 1,000 new articles into a
+store of 20,000; --quick 100 into 2,000; --store-new 0 skips it), --store-rounds R (pairs of (i)
+runs, alternating which goes first; 2), --out FILE (JSON; default outputs/bench.json).
 
 The corpus: our own sample articles (`corpus/articles/*.txt`; else `corpus/golden/*.txt`, else
 the .txt files under `tests/data/`, else a few paragraphs written into this module) cycled up to N
@@ -26,10 +28,10 @@ Figures (one table, printed and written as JSON):
     the memory figures of the main process and of the workers forked from it;
 (b) `pipeline run ROUND.jsonl --out FRESH_DIR --workers 1 --quiet --force`, the whole command
     (reading the input, language check, fingerprints, normalisation, model and stages, one JSON
-    per article, CSV tables, manifest) in its own process, started like (a)'s with the model
-    loaded once (not timed, as (a)'s load is not): b/a (target >= 0.85), and the same ratio in
-    CPU time. Both pipelines thus run in fresh processes of the same kind: none is the
-    benchmark's own process, which forks, samples and holds the corpus;
+    per article, rows into the store, CSV tables exported from it, manifest) in its own process,
+    started like (a)'s with the model loaded once (not timed, as (a)'s load is not): b/a (target
+    >= 0.85), and the same ratio in CPU time. Both pipelines thus run in fresh processes of the
+    same kind: none is the benchmark's own process, which forks, samples and holds the corpus;
 (c) the same command with `--workers W` (a pool forked from that process): c/a and the speed-up
     c/b (target >= 1.7 for W=2),
     plus, for reading it: bare spaCy's own speed-up with W processes (`nlp.pipe(n_process=W)`,
@@ -47,6 +49,19 @@ Figures (one table, printed and written as JSON):
     pipeline object unchanged; with --dask, loads per Dask worker (1 each);
 (g) per-stage cost: each component of the pipeline (and normalisation) timed over the docs of
     one pass, as a share of the total (info; see --no-stages).
+(h) the store's share of (b): the seconds each (b) run spent opening the store, building rows,
+    writing them (transactions), exporting the CSV tables and checkpointing, as its manifest
+    times them (`store.seconds`), over the rest of its wall time (<= 5 %). Timed inside the run
+    rather than as the difference of two runs, which the +-5 % noise of this machine would hide;
+(i) store size: the whole `pipeline run --workers 1` of M new articles into an output folder whose
+    store already holds P generated records (real records of the sample articles, cloned with new
+    ids and dates), and into an empty folder, each in a fresh process (model loaded first, not
+    timed), R pairs alternating which goes first: the ratio of their CPU time (<= 1.10; the
+    wall-clock ratio is shown too, but other work on this shared machine moves a single run by up
+    to 50 %, far more than the store could), the seconds the store took in each (the only part
+    that the store's size could change, timed inside the run) and the peak RSS of the processes
+    (growth <= 5 %, the flatness of (e); DuckDB works within a fixed memory limit, so what the
+    store adds is bounded whatever its size).
 Wall-clock speed appears only as ratios to bare spaCy measured in the same run (the absolute
 articles/s, machine-dependent, are kept under "raw" in the JSON for diagnosis). (a), (b), (c)
 and bare spaCy with W processes are timed in R interleaved rounds on slices of the same texts,
@@ -293,11 +308,12 @@ def write_jsonl(path: Path, articles: Iterable) -> Path:
 
 def _ours_server(conn, batch_size: int) -> None:
     """`pipeline run` in its own process, as bare spaCy runs in `_bare_server`: the model is
-    loaded once (as the CLI loads it at start-up), then each request (input file, workers) is
-    timed as a whole command: reading the input, language check, fingerprints, the stages
-    (in this process or in its forked workers), one JSON per article, the CSV tables and the
-    manifest, into a fresh output folder. Replies (wall s, cpu s of this process, cpu s of its
-    reaped workers, articles processed, failures)."""
+    loaded once (as the CLI loads it at start-up), then each request (input file, workers, output
+    folder or None) is timed as a whole command: reading the input, language check,
+    fingerprints, the stages (in this process or in its forked workers), one JSON per article,
+    the rows into the store, the CSV tables and the manifest, into a fresh output folder (with
+    --force), or into the folder given (kept). Replies (wall s, cpu s of this process, cpu s of
+    its reaped workers, articles processed, failures, seconds the store took)."""
     import shutil
 
     with LoadCounter() as counter:
@@ -312,10 +328,10 @@ def _ours_server(conn, batch_size: int) -> None:
             if msg == "loads":
                 conn.send(list(counter.calls))
                 continue
-            path, workers = msg
-            out = Path(tempfile.mkdtemp(prefix="onu-bench-run-"))
+            path, workers, given = msg
+            out = Path(given) if given else Path(tempfile.mkdtemp(prefix="onu-bench-run-"))
             argv = ["run", str(path), "--out", str(out), "--workers", str(workers),
-                    "--batch-size", str(batch_size), "--quiet", "--force"]
+                    "--batch-size", str(batch_size), "--quiet"] + ([] if given else ["--force"])
             try:
                 with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
                     k0 = _children_cpu()
@@ -325,9 +341,11 @@ def _ours_server(conn, batch_size: int) -> None:
                     k = _children_cpu() - k0  # the pool's workers, reaped when the run ends
                 manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
                 failures = [f"{f.get('id')}: {f.get('reason')}" for f in manifest["failures"]]
-                conn.send((w, c, k, manifest["articles"]["processed"], failures))
+                conn.send((w, c, k, manifest["articles"]["processed"], failures,
+                           manifest["store"]["seconds"]))
             finally:
-                shutil.rmtree(out, ignore_errors=True)
+                if not given:
+                    shutil.rmtree(out, ignore_errors=True)
     conn.close()
 
 
@@ -339,8 +357,8 @@ def _children_cpu() -> float:
 
 
 class OursServer(BareSpacy):
-    """Client of `_ours_server`: `timed(path, workers)` -> (wall s, cpu s, cpu s of its workers,
-    processed, failures)."""
+    """Client of `_ours_server`: `timed(path, workers, out)` -> (wall s, cpu s, cpu s of its
+    workers, processed, failures, store s)."""
 
     def __init__(self, batch_size: int):
         import multiprocessing as mp
@@ -352,8 +370,9 @@ class OursServer(BareSpacy):
         tag, self.pid = self.conn.recv()
         assert tag == "ready"
 
-    def timed(self, path: Path, workers: int = 1):  # type: ignore[override]
-        self.conn.send((str(path), workers))
+    def timed(self, path: Path, workers: int = 1,  # type: ignore[override]
+              out: Optional[Path] = None):
+        self.conn.send((str(path), workers, str(out) if out else None))
         return self.conn.recv()
 
     def loads(self) -> list[str]:
@@ -453,6 +472,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file or folder of articles to cycle (repeatable; default corpus/articles)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dask", action="store_true", help="also time the Dask engine")
+    p.add_argument("--store-new", type=int, default=None,
+                   help="new articles of the store-size figure (1,000; 0 skips it)")
+    p.add_argument("--store-prefill", type=int, default=None,
+                   help="generated records already in the store of that figure (20,000)")
+    p.add_argument("--store-rounds", type=int, default=2,
+                   help="pairs of runs of that figure, alternating which goes first (2)")
     p.add_argument("--no-stages", action="store_true", help="skip the per-stage cost table")
     p.add_argument("--out", default="outputs/bench.json", help="JSON output (outputs/bench.json)")
     return p
@@ -474,6 +499,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     n_articles = args.articles or (120 if args.quick else 2000 if args.full else 600)
     n_long = args.long if args.long is not None else (400 if args.quick else 5000 if args.full else 2000)
+    n_store_new = args.store_new if args.store_new is not None else (100 if args.quick else 1000)
+    n_prefill = args.store_prefill if args.store_prefill is not None else (
+        2000 if args.quick else 20000)
     workers = max(1, args.workers)
     bs = args.batch_size
     rounds = max(1, min(args.rounds, n_articles))
@@ -523,6 +551,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         wall = {"a": 0.0, "b": 0.0, "c": 0.0, "a_par": 0.0}
         cpu = {"a": 0.0, "b": 0.0, "c_main": 0.0, "c_workers": 0.0}
         projected_c_wall = 0.0  # the c runs' wall time had each process its own core
+        store_b = 0.0  # seconds the store took inside the (b) runs (their manifests)
         c_loads: list[float] = []
         for r in range(rounds):
             chunk = articles[r::rounds]
@@ -535,13 +564,14 @@ def main(argv: Optional[list[str]] = None) -> int:
                 elif which == "a_par":
                     w, _, _ = bare.timed([x.text for x in chunk], workers)
                 elif which == "b":
-                    w, c, _, n, failed = ours.timed(inputs[r], 1)
+                    w, c, _, n, failed, st = ours.timed(inputs[r], 1)
+                    store_b += st
                     errors.extend(failed + ([] if n + len(failed) == len(chunk) else
                                             [f"round {r}: {n} of {len(chunk)} processed"]))
                     cpu["b"] += c
                 else:
                     c_loads.append(loadavg() or 0.0)
-                    w, c, k, n, failed = ours.timed(inputs[r], workers)
+                    w, c, k, n, failed, _ = ours.timed(inputs[r], workers)
                     errors.extend(failed + ([] if n + len(failed) == len(chunk) else
                                             [f"round {r}: {n} of {len(chunk)} processed"]))
                     cpu["c_main"] += c
@@ -569,6 +599,11 @@ def main(argv: Optional[list[str]] = None) -> int:
                         ">= 0.85", ratio_ba >= 0.85, "x bare"))
         rows.append(row("(b) same, in CPU time (info)", round(cpu["a"] / cpu["b"], 3), "", None,
                         "x bare"))
+        store_share = store_b / max(wall["b"] - store_b, 1e-9)
+        raw["store_s_in_b"] = round(store_b, 3)
+        rows.append(row("(h) time the store adds to (b): open, rows, transactions, CSV export, "
+                        "checkpoint", round(100 * store_share, 2), "<= 5", store_share <= 0.05,
+                        "%"))
         rows.append(row(f"(c) `pipeline run --workers {workers}`, whole command",
                         round(rate["c"] / rate["a"], 3), "", None, "x bare"))
         rows.append(row(f"(c) speed-up {workers} processes vs 1 (wall clock)", round(speedup, 3),
@@ -616,6 +651,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.dask:
             log("Dask engine")
             rows.extend(_bench_dask(articles, workers, bs, rate["a"], rate["b"], raw, errors))
+
+        # -- (i) a run into a large store vs into an empty one (--store-new 0 skips it) -------
+        if n_store_new > 0:
+            rows.extend(_store_growth(bases, n_articles, n_store_new, n_prefill,
+                                      args.store_rounds, args.seed, bs, raw, errors))
 
         # -- (e) memory growth over a long streaming run (--long 0 skips it) -----------------
         if n_long > 0:
@@ -698,6 +738,90 @@ def _long_run(local, bases: list, offset: int, n_long: int, seed: int, bs: int, 
                     "MB/1000 art."))
     rows.append(row("(e) records written one by one / articles streamed", f"{written}/{done}",
                     "all but failures", written == done - failed and done == n_long, ""))
+    return rows
+
+
+def prefill_records(records: list[dict], n: int, seed: int) -> Iterator[dict]:
+    """n records cloned from real ones (new ids, publication dates over 2015-2024), lazily."""
+    rng = random.Random(seed)
+    for k in range(n):
+        rec = dict(records[k % len(records)])
+        year, month, day = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
+        rec["id"] = f"prefill{k:07d}"
+        rec["published"] = f"{year}-{month:02d}-{day:02d}"
+        yield rec
+
+
+def _store_growth(bases: list, offset: int, n_new: int, n_prefill: int, rounds: int,
+                  seed: int, bs: int, raw: dict, errors: list) -> list[dict]:
+    """(i): the whole `pipeline run --workers 1` of n_new new articles into an output folder
+    whose store already holds n_prefill records, and into an empty folder. Each run in a fresh
+    `pipeline run` process (its model load not timed) whose peak RSS is sampled from here."""
+    import shutil
+
+    from .engines import local
+    from .store import open_store
+
+    rows: list[dict] = []
+    rounds = max(1, rounds)
+    log(f"store size: {n_new} new articles into a store of {n_prefill} generated records vs an "
+        "empty one")
+    with tempfile.TemporaryDirectory(prefix="onu-bench-store-") as tmp:
+        records = [o.record for o in local.run(bases, workers=1, batch_size=bs) if o.record]
+        prefilled = Path(tmp) / "prefilled"
+        w0 = time.perf_counter()
+        with open_store(prefilled) as st:
+            st.write_records(prefill_records(records, n_prefill, seed), batch=1000)
+            st.export(prefilled, ["csv"])
+        raw["store_prefill_s"] = round(time.perf_counter() - w0, 2)
+        raw["store_prefill_mb"] = round((prefilled / "corpus.duckdb").stat().st_size / MB, 1)
+        new_input = write_jsonl(Path(tmp) / "new.jsonl",
+                                corpus(bases, n_new, seed + 11, offset=offset + 10_000_000))
+        result: dict[str, list] = {"empty": [], "full": []}
+        loads: list[float] = []
+        for r in range(rounds):
+            for which in (["empty", "full"] if r % 2 == 0 else ["full", "empty"]):
+                out = Path(tmp) / f"{which}-{r}"
+                if which == "full":
+                    shutil.copytree(prefilled, out)
+                server = OursServer(bs)
+                loads.append(loadavg() or 0.0)
+                sampler = RssSampler(interval=0.2)
+                sampler.start()
+                try:
+                    w, cpu, _, n, failed, store_s = server.timed(new_input, 1, out)
+                finally:
+                    sampler.stop()
+                    server.close()
+                errors.extend(failed + ([] if n + len(failed) == n_new else
+                                        [f"store run {which}: {n} of {n_new} processed"]))
+                result[which].append((w, store_s, sampler.child_peak.get(server.pid, 0), cpu))
+                shutil.rmtree(out, ignore_errors=True)
+                log(f"store size: run into the {which} store: {w:.1f} s (store {store_s:.2f} s), "
+                    f"peak {sampler.child_peak.get(server.pid, 0) / MB:.0f} MB")
+    wall = {k: sum(x[0] for x in v) for k, v in result.items()}
+    store_s = {k: sum(x[1] for x in v) for k, v in result.items()}
+    peak = {k: max(x[2] for x in v) for k, v in result.items()}
+    cpu = {k: sum(x[3] for x in v) for k, v in result.items()}
+    raw["store_growth"] = {k: [{"wall_s": round(x[0], 2), "store_s": round(x[1], 3),
+                                "peak_mb": round(x[2] / MB), "cpu_s": round(x[3], 2)} for x in v]
+                           for k, v in result.items()}
+    ratio = wall["full"] / wall["empty"]
+    cpu_ratio = cpu["full"] / cpu["empty"]
+    rows.append(row(f"(i) run of {n_new} new articles into a store of {n_prefill} / into an empty "
+                    f"one, CPU time of the run process ({rounds} pair{'s' if rounds > 1 else ''})",
+                    round(cpu_ratio, 3), "<= 1.10", cpu_ratio <= 1.10, "x"))
+    rows.append(row("(i) same, wall clock (info: neighbours on a shared machine move one run by "
+                    "up to 50 %)", round(ratio, 3), "", None, "x"))
+    rows.append(row("(i) load average before those runs, max (info)", max(loads), "", None, ""))
+    rows.append(row("(i) seconds the store took in those runs, prefilled / empty (info)",
+                    f"{store_s['full'] / rounds:.2f} / {store_s['empty'] / rounds:.2f}", "", None,
+                    "s"))
+    growth = (peak["full"] - peak["empty"]) / peak["empty"] if peak["empty"] else 0.0
+    rows.append(row("(i) peak RSS of the run, prefilled / empty store",
+                    f"{peak['full'] / MB:.0f} / {peak['empty'] / MB:.0f}", "", None, "MB"))
+    rows.append(row("(i) peak RSS growth with the store's size", round(100 * growth, 2), "<= 5",
+                    bool(peak["empty"]) and growth <= 0.05, "%"))
     return rows
 
 

@@ -1,8 +1,9 @@
-"""Command line: `python -m pipeline run|schema|explain|stage|eval|report`.
+"""Command line: `python -m pipeline run|store|sql|schema|explain|stage|eval|report`.
 
 `run` reads inputs (txt, HTML, datasets, stdin), refuses duplicate ids before any work, skips
 articles already done with the same text and pipeline version, streams every article through the
-chosen engine, writes each record as it arrives (atomically), then the CSV tables and the manifest.
+chosen engine, writes each record as it arrives (atomically) and its rows into the store in
+batches, then exports the tables (CSV, Parquet) from the store and writes the manifest.
 One bad article is reported (stderr and manifest) and never stops the others; exit status 1 when
 any article failed.
 """
@@ -25,13 +26,26 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
+FORMATS = ("json", "csv", "parquet")
+
+
+def _formats(value: str) -> list[str]:
+    """`--format json,csv,parquet`: which files a run writes besides the store."""
+    chosen = [f.strip() for f in value.split(",") if f.strip() and f.strip() != "none"]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r}; choose among "
+                                         f"{', '.join(FORMATS)} (or none)")
+    return list(dict.fromkeys(chosen))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from .export import fingerprint, write_json_atomic, write_tables
     from .readers import ReadError, iter_articles
-    from .stages.language import detect_language
+    from .store import StoreError, open_store
 
     t0 = time.time()
     out = Path(args.out)
+    formats = args.format
     opts = dict(text_column=args.text_column, id_column=args.id_column,
                 title_column=args.title_column, date_column=args.date_column,
                 url_column=args.url_column, max_bytes=args.max_bytes)
@@ -62,10 +76,50 @@ def cmd_run(args: argparse.Namespace) -> int:
         _err("error: nothing processed; give each input a distinct file name or id")
         return 2
 
+    # the store, before any work: a store another process holds stops the run here
+    try:
+        t_open = time.perf_counter()
+        store = open_store(out)
+        store.open_seconds = time.perf_counter() - t_open
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        return 2
+    try:
+        return _run(args, out, formats, store, seen, kept, readers_used, failures, warnings,
+                    t0, opts)
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        return 1
+    finally:
+        store.close()
+
+
+def _run(args, out, formats, store, seen, kept, readers_used, failures, warnings, t0, opts) -> int:
+    from .export import RunWriter, article_fingerprint, is_done, write_json_atomic
+    from .parts import PARTS_DIR, new_run_id
+    from .readers import ReadError, iter_articles
+    from .stages.language import detect_language
+    from .store import StoreError
+
+    store_info: dict = {"path": store.path.name, "schema_version": store.version}
+    try:
+        store_info["built_from_json"] = _fill_new_store(store, out)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        return 2
+    # partitions that Dask workers wrote in a run that did not load them (killed)
+    parts_dir = (out / PARTS_DIR).resolve()
+    t_load = time.perf_counter()
+    n_parts, n_from_parts = store.load_parts(parts_dir)
+    if n_parts:
+        _err(f"store: loaded {n_from_parts} articles from {n_parts} Parquet partitions left by an "
+             "earlier run")
+    load_s = time.perf_counter() - t_load
+
     # pass 2: stream the articles to the engine; skip non-French and unchanged ones
     fps: dict[str, str] = {}
-    fp_dir = out / ".state"
     counts = {"skipped": 0}
+    need_json = "json" in formats
 
     def todo() -> Iterator[Article]:
         rest = [p for p in args.paths if str(p) != "-"]
@@ -79,58 +133,79 @@ def cmd_run(args: argparse.Namespace) -> int:
                 failures.append({"id": a.id, "source": a.source, "reason": reason})
                 _err(f"error: {a.source}: {reason}")
                 continue
-            fp = fingerprint(a.text + "\0" + json.dumps([a.published, a.title, a.url]), __version__)
-            fp_file = fp_dir / a.id
-            if not args.force and (out / "json" / f"{a.id}.json").exists() and fp_file.exists() \
-                    and fp_file.read_text() == fp:
+            fp = article_fingerprint(a)
+            if not args.force and is_done(out, a.id, fp, need_json):
                 counts["skipped"] += 1
                 continue
             fps[a.id] = fp
             yield a
 
-    if args.engine == "dask":
+    run_id = new_run_id()
+    dask = args.engine == "dask"
+    if dask:
         from .engines.dask import run as engine_run
         outcomes = engine_run(todo(), workers=args.workers, scheduler=args.scheduler,
-                              batch_size=args.batch_size)
+                              batch_size=args.batch_size, parts_dir=str(parts_dir), run_id=run_id)
     else:
         from .engines.local import run as engine_run
         outcomes = engine_run(todo(), workers=args.workers or 1, batch_size=args.batch_size)
+    writer = RunWriter(out, store, run_id, json=need_json, batch=args.store_batch,
+                       rows_elsewhere=dask)
     bar = None
     if not args.quiet and len(seen) > 5:
         from tqdm import tqdm
         bar = tqdm(total=len(seen), unit="article", file=sys.stderr, dynamic_ncols=True)
     done = n_quotes = 0
-    for outcome in outcomes:
-        a = outcome.article
-        if outcome.error:
-            failures.append({"id": a.id, "source": a.source, "reason": outcome.error})
-            _err(f"error: {a.source}: {outcome.error}")
-        else:
-            record = outcome.record
-            write_json_atomic(out / "json" / f"{a.id}.json", record)
-            fp_dir.mkdir(parents=True, exist_ok=True)
-            (fp_dir / a.id).write_text(fps.pop(a.id, ""))
-            done += 1
-            n_quotes += len(record["quotes"])
-            for w in record.get("warnings", []):
-                warnings.append({"id": a.id, "source": a.source, "warning": w})
-                if not args.quiet:
-                    _err(f"warning: {a.source}: {w}")
+    try:
+        for outcome in outcomes:
+            a = outcome.article
+            if outcome.error:
+                failures.append({"id": a.id, "source": a.source, "reason": outcome.error})
+                _err(f"error: {a.source}: {outcome.error}")
+            else:
+                record = outcome.record
+                writer.add(a.id, record, fps.pop(a.id, ""))
+                done += 1
+                n_quotes += len(record["quotes"])
+                for w in record.get("warnings", []):
+                    warnings.append({"id": a.id, "source": a.source, "warning": w})
+                    if not args.quiet:
+                        _err(f"warning: {a.source}: {w}")
+            if bar is not None:
+                bar.n = done + counts["skipped"] + len([f for f in failures if f["id"]])
+                bar.refresh()
         if bar is not None:
-            bar.n = done + counts["skipped"] + len([f for f in failures if f["id"]])
-            bar.refresh()
-    if bar is not None:
-        bar.close()
-    table_counts = write_tables(out)
+            bar.close()
+    except BaseException as exc:
+        if not isinstance(exc, StoreError):
+            writer.close()  # interrupted (Ctrl-C, a lost cluster): keep what was processed
+        raise
+    writer.close()
+    if dask:
+        t_load = time.perf_counter()
+        n_parts, n_from_parts = store.load_parts(parts_dir)
+        load_s += time.perf_counter() - t_load
+        store_info["parts_loaded"] = n_parts
+    t_export = time.perf_counter()
+    exported = store.export(out, [f for f in formats if f != "json"])
+    table_counts = next(iter(exported.values()), None) or store.counts()
+    store.checkpoint()  # here rather than at close, so that its time is counted below
+    export_s = time.perf_counter() - t_export
+    store_info.update(run_id=run_id, articles_written=done, articles=store.counts()["articles"],
+                      exported=sorted(exported), open_s=round(store.open_seconds, 3),
+                      write_s=round(writer.seconds + load_s, 3), export_s=round(export_s, 3))
+    store_info["seconds"] = round(store_info["open_s"] + store_info["write_s"] + export_s, 3)
     manifest = {
         "package": {"name": "onu-quotes", "version": __version__},
         "versions": _versions(),
         "engine": args.engine, "workers": args.workers,
         "inputs": [str(p) for p in args.paths],
+        "formats": formats,
         "articles": {"read": len(seen), "processed": done, "skipped_unchanged": counts["skipped"],
                      "failed": len(failures)},
         "readers": readers_used,
         "counts": table_counts,
+        "store": store_info,
         "failures": failures,
         "warnings": warnings,
         "wall_time_s": round(time.time() - t0, 2),
@@ -149,6 +224,134 @@ def _versions() -> dict:
     except Exception:  # pragma: no cover
         model = None
     return {"python": sys.version.split()[0], "spacy": spacy.__version__, "fr_core_news_md": model}
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    """Load the Dask workers' Parquet partitions, optionally rebuild from the JSON records or
+    remove articles, then export the tables."""
+    from .export import iter_records, marker_path
+    from .parts import PARTS_DIR
+    from .store import StoreError, open_store
+
+    out = Path(args.dir)
+    if not out.is_dir():
+        _err(f"error: {out}: no such folder")
+        return 2
+    try:
+        store = open_store(out)
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        return 2
+    try:
+        with store:
+            if not args.rebuild:
+                _fill_new_store(store, out)
+            n_parts, n_articles = store.load_parts((out / PARTS_DIR).resolve())
+            if n_parts:
+                print(f"loaded {n_articles} articles from {n_parts} Parquet partitions")
+            if args.rebuild:
+                store.clear()
+                n = store.write_records(iter_records(out / "json"), _fingerprints(out))
+                print(f"rebuilt from {n} records in {out / 'json'}")
+            if args.remove:
+                n = store.remove(args.remove)
+                for aid in args.remove:
+                    for path in (out / "json" / f"{aid}.json", marker_path(out, aid)):
+                        path.unlink(missing_ok=True)
+                print(f"removed {n} of {len(args.remove)} articles (rows, JSON records, markers)")
+            exported = store.export(out, [f for f in args.format if f != "json"],
+                                    force=args.rebuild)
+            counts = store.counts()
+            print(f"{store.path}: store schema {store.version}, {counts['articles']} articles, "
+                  f"{counts['quotes']} quotes"
+                  + (f"; exported {', '.join(exported)}" if exported else ""))
+    except (StoreError, ValueError) as exc:
+        _err(f"error: {exc}")
+        return 1
+    return 0
+
+
+def _fill_new_store(store, out: Path) -> int:
+    """A store just created beside JSON records (an output folder from before the store, or a
+    store deleted): the records fill it, once."""
+    from .export import iter_records
+
+    json_dir = out / "json"
+    if not store.created or not json_dir.is_dir() or not any(json_dir.glob("*.json")):
+        return 0
+    try:
+        n = store.write_records(iter_records(json_dir), _fingerprints(out))
+    except ValueError as exc:
+        raise ValueError(f"cannot fill the new store {store.path}: {exc}") from exc
+    _err(f"store: {store.path} filled from the {n} records already in {json_dir}")
+    return n
+
+
+def _fingerprints(out: Path) -> dict[str, str]:
+    from .export import STATE_DIR
+
+    state = out / STATE_DIR
+    return {p.name: p.read_text() for p in state.iterdir()} if state.is_dir() else {}
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run one query on the store (read-only) and print its result."""
+    import csv
+
+    import duckdb
+
+    from .parts import PARTS_DIR, pending
+    from .store import STORE_NAME, Store, StoreError
+
+    target = Path(args.dir)
+    path = target if target.suffix == ".duckdb" else target / STORE_NAME
+    try:
+        store = Store(path, read_only=True, threads=os.cpu_count() or 1, memory_limit="2GB")
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        return 2
+    with store:
+        waiting = sum(len(names) for _, names in pending(path.parent / PARTS_DIR,
+                                                         store.loaded_parts()))
+        if waiting:
+            _err(f"note: {waiting} Parquet partitions of Dask runs are not in the store yet; "
+                 f"`python -m pipeline store {path.parent}` loads them")
+        try:
+            columns, cur = store.query(args.query)
+        except duckdb.Error as exc:
+            _err(f"error: {path}: {exc}")
+            return 1
+        if args.csv:
+            w = csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(columns)
+            while batch := cur.fetchmany(1000):
+                w.writerows(["" if v is None else v for v in row] for row in batch)
+        else:
+            print(format_table(columns, cur.fetchall(), args.max_width))
+    return 0
+
+
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
+    """A plain text table: numbers right-aligned, NULL shown as NULL, long cells cut with …"""
+    def cell(v) -> str:
+        text = "NULL" if v is None else (f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float)
+                                         else str(v))
+        text = text.replace("\n", " ")
+        return text if len(text) <= max_width else text[:max_width - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    numeric = [bool(rows) and all(isinstance(r[k], (int, float)) or r[k] is None for r in rows)
+               for k in range(len(columns))]
+    widths = [max([len(c)] + [len(r[k]) for r in cells]) for k, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    out = [line(list(columns)), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -312,12 +515,34 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
     r.add_argument("--batch-size", type=int, default=16)
     r.add_argument("--force", action="store_true", help="reprocess unchanged articles too")
+    r.add_argument("--format", type=_formats, default=["json", "csv"],
+                   help="files written besides the store DIR/corpus.duckdb, among json, csv, "
+                        "parquet, or none (default: json,csv)")
+    r.add_argument("--store-batch", type=int, default=64,
+                   help="articles per store transaction (default 64)")
     r.add_argument("--quiet", action="store_true", help="no progress bar or warnings")
     r.add_argument("--max-bytes", type=int, default=2_000_000,
                    help="refuse articles larger than this (default 2 MB)")
     for col in ("text", "id", "title", "date", "url"):
         r.add_argument(f"--{col}-column", default=col, help=f"dataset column holding the {col}")
     r.set_defaults(func=cmd_run)
+
+    so = sub.add_parser("store", help="load Dask partitions into DIR/corpus.duckdb, export tables")
+    so.add_argument("dir")
+    so.add_argument("--format", type=_formats, default=["csv"],
+                    help="tables to export: csv, parquet or none (default: csv)")
+    so.add_argument("--rebuild", action="store_true",
+                    help="empty the store and load every record of DIR/json")
+    so.add_argument("--remove", nargs="+", default=None, metavar="ID",
+                    help="delete these articles: their rows, JSON records and markers")
+    so.set_defaults(func=cmd_store)
+
+    q = sub.add_parser("sql", help="run a SQL query on DIR/corpus.duckdb and print the result")
+    q.add_argument("dir", help="output folder (or the .duckdb file)")
+    q.add_argument("query")
+    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    q.add_argument("--max-width", type=int, default=60, help="cut longer cells (table only)")
+    q.set_defaults(func=cmd_sql)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the output records")
     s.set_defaults(func=cmd_schema)

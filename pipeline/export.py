@@ -1,19 +1,24 @@
-"""Writers: one JSON record per article, tidy CSV tables, the run manifest. Every file is written
-atomically (temporary file in the same folder, then `os.replace`), so a crash never leaves a
-half-written JSON behind and a resumed run sees only complete outputs."""
+"""Writers: one JSON record per article, the rows of each article into the store, the done-markers
+and the run manifest. Every file is written atomically (temporary file in the same folder, then
+`os.replace`), so a crash never leaves a half-written JSON behind and a resumed run sees only
+complete outputs. The tables (CSV, Parquet) are exported from the store (`store.py`)."""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import tempfile
-from collections import defaultdict
+import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pandas as pd
+from .tables import empty_rows, record_rows
 
-from .resources import fold
+if TYPE_CHECKING:
+    from .records import Article
+    from .store import Store
+
+STATE_DIR = ".state"
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -44,107 +49,92 @@ def fingerprint(text: str, version: str) -> str:
     return hashlib.sha256(f"{version}\0{text}".encode("utf-8")).hexdigest()
 
 
+def article_fingerprint(article: "Article") -> str:
+    """The fingerprint of an input article: its text, date, title and URL, and the version."""
+    from . import __version__
+
+    return fingerprint(article.text + "\0" + json.dumps([article.published, article.title,
+                                                         article.url]), __version__)
+
+
 def iter_records(json_dir: Path) -> Iterator[dict]:
     for path in sorted(Path(json_dir).glob("*.json")):
         with open(path, encoding="utf-8") as fh:
-            yield json.load(fh)
+            try:
+                yield json.load(fh)
+            except ValueError as exc:
+                raise ValueError(f"{path}: not a JSON record ({exc})") from exc
 
 
-def speaker_key(name: str) -> str:
-    """Corpus-level key of a person: folded name without honorifics ("M. Guterres" and
-    "António Guterres" meet on the surname when only one full name has it)."""
-    toks = [t for t in fold(name).replace("-", " ").split() if t not in {"m.", "mme", "dr", "mm."}]
-    return " ".join(toks)
+def marker_path(out_dir: Path, article_id: str) -> Path:
+    return Path(out_dir) / STATE_DIR / article_id
 
 
-def tables(records: Iterable[dict]) -> dict[str, pd.DataFrame]:
-    """Tidy tables keyed by `article_id`, plus `speakers` aggregated across articles."""
-    rows: dict[str, list[dict]] = defaultdict(list)
-    for r in records:
-        aid = r["id"]
-        people_by_id = {p["id"]: p for p in r["people"]}
-        rows["articles"].append({
-            "article_id": aid, "title": r["title"], "published": r["published"], "url": r["url"],
-            "source": r["source"], "reader": r["reader"], "language": r["language"],
-            "n_people": len(r["people"]), "n_organisations": len(r["organisations"]),
-            "n_quotes": len(r["quotes"]),
-            "n_direct": sum(q["type"] == "direct" for q in r["quotes"]),
-            "n_indirect": sum(q["type"] == "indirect" for q in r["quotes"]),
-            "n_chars": len(r["body"]),
-        })
-        quotes_by_speaker: dict[str, int] = defaultdict(int)
-        for q in r["quotes"]:
-            if q["speaker_id"]:
-                quotes_by_speaker[q["speaker_id"]] += 1
-        for p in r["people"]:
-            rows["people"].append({
-                "article_id": aid, "person_id": p["id"], "name": p["name"], "gender": p["gender"],
-                "titles": " | ".join(t["text"] for t in p["titles"]),
-                "roles": " | ".join(t["role"] or "" for t in p["titles"]),
-                "n_mentions": len(p["mentions"]), "n_quotes": quotes_by_speaker.get(p["id"], 0),
-            })
-        for o in r["organisations"]:
-            rows["organisations"].append({
-                "article_id": aid, "organisation_id": o["id"], "name": o["name"],
-                "acronym": o["acronym"], "aliases": " | ".join(o["aliases"]),
-                "n_mentions": len(o["mentions"]), "n_quotes": quotes_by_speaker.get(o["id"], 0),
-            })
-        for q in r["quotes"]:
-            speaker = people_by_id.get(q["speaker_id"]) if q["speaker_id"] else None
-            rows["quotes"].append({
-                "article_id": aid, "quote_id": q["id"], "type": q["type"], "text": q["text"],
-                "start": q["start"], "end": q["end"], "speaker_id": q["speaker_id"],
-                "speaker_name": q["speaker_name"], "speaker_kind": q["speaker_kind"],
-                "speaker_gender": speaker["gender"] if speaker else None, "cue": q["cue"],
-                "confidence": q["confidence"], "rule": q["rule"], "published": r["published"],
-            })
-    columns = {
-        "articles": ["article_id", "title", "published", "url", "source", "reader", "language",
-                     "n_people", "n_organisations", "n_quotes", "n_direct", "n_indirect", "n_chars"],
-        "people": ["article_id", "person_id", "name", "gender", "titles", "roles", "n_mentions",
-                   "n_quotes"],
-        "organisations": ["article_id", "organisation_id", "name", "acronym", "aliases",
-                          "n_mentions", "n_quotes"],
-        "quotes": ["article_id", "quote_id", "type", "text", "start", "end", "speaker_id",
-                   "speaker_name", "speaker_kind", "speaker_gender", "cue", "confidence", "rule",
-                   "published"],
-    }
-    out = {name: pd.DataFrame(rows[name], columns=cols) for name, cols in columns.items()}
-    out["speakers"] = speakers_table(out["people"])
-    return out
+def is_done(out_dir: Path, article_id: str, fp: str, need_json: bool = True) -> bool:
+    """True when this article's rows were committed with this fingerprint (its marker says so)
+    and, if JSON is written, its record is there: a run skips it."""
+    marker = marker_path(out_dir, article_id)
+    if need_json and not (Path(out_dir) / "json" / f"{article_id}.json").exists():
+        return False
+    try:
+        return marker.read_text() == fp
+    except OSError:
+        return False
 
 
-def speakers_table(people: pd.DataFrame) -> pd.DataFrame:
-    """People aggregated across articles by normalised name: a surname-only row ("Guterres")
-    joins the single full name that ends with it."""
-    cols = ["speaker", "n_articles", "n_quotes", "titles", "gender", "article_ids"]
-    if people.empty:
-        return pd.DataFrame(columns=cols)
-    people = people.assign(key=people["name"].map(speaker_key))
-    full = {k for k in people["key"] if " " in k}
-    by_surname: dict[str, set[str]] = defaultdict(set)
-    for k in full:
-        by_surname[k.split(" ")[-1]].add(k)
-    people["key"] = people["key"].map(
-        lambda k: next(iter(by_surname[k])) if " " not in k and len(by_surname.get(k, ())) == 1 else k)
-    rows = []
-    for key, g in people.groupby("key", sort=True):
-        names = sorted(g["name"], key=lambda n: (-len(n.split()), n))
-        genders = [x for x in g["gender"] if isinstance(x, str)]
-        gender = max(set(genders), key=genders.count) if genders and len(set(genders)) == 1 else (
-            None if not genders else "mixed")
-        titles = sorted({t.strip() for ts in g["titles"] for t in str(ts).split("|") if t.strip()})
-        rows.append({"speaker": names[0], "n_articles": g["article_id"].nunique(),
-                     "n_quotes": int(g["n_quotes"].sum()), "titles": " | ".join(titles),
-                     "gender": gender, "article_ids": " ".join(sorted(set(g["article_id"])))})
-    return pd.DataFrame(rows, columns=cols).sort_values(["n_quotes", "n_articles"], ascending=False)
+class RunWriter:
+    """What a run writes per article, in an order a kill cannot break: the JSON record at once,
+    the table rows into the store in batches (one transaction per batch), and only then each
+    article's done-marker (`.state/<id>`: its fingerprint). A killed run leaves every committed
+    article whole; the next run redoes the articles without a marker (at most one batch).
+
+    With `rows_elsewhere` (the Dask workers wrote the rows as Parquet partitions, loaded at the
+    end of the run or by the next one), only the JSON and the marker are written here."""
+
+    def __init__(self, out_dir: Path, store: "Store", run_id: str, *, json: bool = True,
+                 batch: int = 64, max_seconds: float = 10.0, rows_elsewhere: bool = False):
+        self.out = Path(out_dir)
+        self.store = store
+        self.run_id = run_id
+        self.json = json
+        self.batch = max(1, batch)
+        self.max_seconds = max_seconds
+        self.rows_elsewhere = rows_elsewhere
+        self.rows = empty_rows()
+        self.waiting: list[tuple[str, str]] = []  # (article id, fingerprint) not yet committed
+        self.since = time.monotonic()
+        self.seconds = 0.0  # rows built and written to the store
+        self.written = 0
+        (self.out / STATE_DIR).mkdir(parents=True, exist_ok=True)
+
+    def add(self, article_id: str, record: dict, fp: str) -> None:
+        if self.json:
+            write_json_atomic(self.out / "json" / f"{article_id}.json", record)
+        if self.rows_elsewhere:
+            self._mark(article_id, fp)
+            return
+        t0 = time.perf_counter()
+        record_rows(record, fp, self.run_id, into=self.rows)
+        self.seconds += time.perf_counter() - t0
+        self.waiting.append((article_id, fp))
+        if len(self.waiting) >= self.batch or time.monotonic() - self.since > self.max_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.waiting:
+            t0 = time.perf_counter()
+            self.written += self.store.write(self.rows)
+            self.seconds += time.perf_counter() - t0
+            for article_id, fp in self.waiting:
+                self._mark(article_id, fp)
+        self.rows = empty_rows()
+        self.waiting = []
+        self.since = time.monotonic()
+
+    def _mark(self, article_id: str, fp: str) -> None:
+        marker_path(self.out, article_id).write_text(fp)
+
+    def close(self) -> None:
+        self.flush()
 
 
-def write_tables(out_dir: Path) -> dict[str, int]:
-    """(Re)write `out_dir/csv/*.csv` from every JSON record in `out_dir/json`."""
-    dfs = tables(iter_records(Path(out_dir) / "json"))
-    counts = {}
-    for name, df in dfs.items():
-        write_bytes_atomic(Path(out_dir) / "csv" / f"{name}.csv", df.to_csv(index=False).encode("utf-8"))
-        counts[name] = len(df)
-    return counts

@@ -198,7 +198,7 @@ def _install_fault():
     return list(nlp.pipe_names)
 
 
-def test_dask_engine_matches_local_and_isolates_failures(local_records):
+def test_dask_engine_matches_local_and_isolates_failures(local_records, tmp_path):
     distributed = pytest.importorskip("distributed")
     from pipeline.engines import dask as dask_engine
 
@@ -236,12 +236,36 @@ def test_dask_engine_matches_local_and_isolates_failures(local_records):
         assert all(s["model_loads"] == 1 for s in stats.values()), stats
         assert sum(s["partitions"] for s in stats.values()) == len(ARTICLES) + 1
 
+        # 4) with a parts folder, the workers write their partitions' rows as Parquet files;
+        # loaded into a store, they are the rows the local records give
+        run_id = "20240101T000000-dask00"
+        outcomes = list(dask_engine.run(ARTICLES, client=client, partition_size=2,
+                                        parts_dir=str(tmp_path / "parts"), run_id=run_id))
+        assert_clean(outcomes, ids)
+    _same_store_rows(tmp_path, local_records, run_id)
+
     # the engine's own LocalCluster, started and closed by `run` as `--engine dask` does (one
     # worker here: the 2-worker case is the cluster above, built with the same settings)
     outcomes = list(dask_engine.run(ARTICLES[:2], workers=1, partition_size=1))
     records = assert_clean(outcomes, ids[:2])
     for article_id, record in records.items():
         assert record == local_records[article_id], article_id
+
+
+def _same_store_rows(tmp_path, local_records: dict, run_id: str) -> None:
+    from pipeline.export import article_fingerprint
+    from pipeline.store import open_store
+    from pipeline.tables import TABLES
+
+    with open_store(tmp_path / "from-dask") as dask_store, \
+            open_store(tmp_path / "from-local") as local_store:
+        assert dask_store.load_parts(tmp_path / "parts") == (2, len(ARTICLES))
+        fps = {a.id: article_fingerprint(a) for a in ARTICLES}
+        local_store.write_records(local_records.values(), fps, run_id)
+        for table in [*TABLES, "speakers"]:
+            rows = dask_store.rows(table)
+            assert rows == local_store.rows(table), table
+        assert dask_store.counts()["quotes"] > 0
 
 
 def test_stages_keep_no_per_document_state(local_records):

@@ -25,6 +25,11 @@ How it works
   articles does not grow with the corpus's vocabulary.
 * Only the record dicts (or the error strings) travel back, not the texts; the client pairs them
   with the articles it still holds and yields `Outcome`s in completion order (not input order).
+* With `parts_dir` (what `pipeline run --engine dask` passes: `DIR/parts`), each worker also
+  writes its partition's table rows as Parquet files there (`pipeline/parts.py`), so the tables
+  of a large cluster have no single writer; the client loads them into the DuckDB store at the end
+  of the run (or `python -m pipeline store DIR` does). The folder must be one every worker
+  mounts at the same path (`run` checks that each worker can write there before any work).
 * Failures stay per article: an article whose normalisation or stages raise becomes an error
   `Outcome`; if `nlp.pipe` raises for a partition, its articles are retried one by one so only the
   culprit fails; if the whole task is lost (a worker killed by the OOM killer, a deserialisation
@@ -65,9 +70,9 @@ from typing import Iterable, Iterator, Optional
 
 from ..records import Article
 from . import Outcome, partitions
-from .worker import probe, process_partition, worker_stats
+from .worker import probe, probe_parts, process_partition, process_partition_to_parts, worker_stats
 
-__all__ = ["run", "process_partition", "worker_stats", "check_workers"]
+__all__ = ["run", "process_partition", "worker_stats", "check_workers", "check_parts_dir"]
 
 # The worker side (`process_partition`, `worker_stats`, `probe`) is `engines.worker`, shared with
 # the local process pool.
@@ -95,11 +100,23 @@ def check_workers(client) -> None:
             "on the worker or install the package from a checkout)")
 
 
+def check_parts_dir(client, parts_dir: str) -> None:
+    """Every worker writes its partitions' Parquet files to `parts_dir`: fail with one clear
+    message when one cannot (the output folder must be on a file system that every worker
+    mounts at the same path)."""
+    infos = client.run(probe_parts, parts_dir)
+    bad = {addr: info for addr, info in infos.items() if not info.get("ok")}
+    if bad:
+        addr, info = next(iter(bad.items()))
+        raise RuntimeError(
+            f"{len(bad)} of {len(infos)} Dask workers cannot write the Parquet partitions; {addr}: "
+            f"{info.get('error')} (--out must be a folder every worker mounts at the same path)")
 
 
 def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: Optional[str] = None,
         batch_size: int = 16, partition_size: int = 32, *, client=None,
-        max_in_flight: Optional[int] = None, check: bool = True) -> Iterator[Outcome]:
+        max_in_flight: Optional[int] = None, check: bool = True,
+        parts_dir: Optional[str] = None, run_id: Optional[str] = None) -> Iterator[Outcome]:
     """Process `articles` on Dask workers; yields one `Outcome` per article as partitions finish.
 
     workers:   with no `scheduler`, the number of LocalCluster worker processes (default: the CPU
@@ -109,6 +126,9 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
     client:    an existing `distributed.Client` to use (left open), e.g. in tests.
     max_in_flight: partitions submitted and not yet collected (default 2 x worker threads).
     check:     run the preflight `check_workers` first (also warms the model on every worker).
+    parts_dir: when given, each worker also writes its partition's table rows as Parquet files
+               there (`pipeline/parts.py`, run `run_id`); the folder must be reachable from
+               every worker at that path.
     """
     from distributed import Client, LocalCluster, as_completed
 
@@ -128,11 +148,15 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
                 client = Client(cluster)
         if check:
             check_workers(client)
+        if parts_dir is not None:
+            if run_id is None:
+                raise ValueError("parts_dir needs a run_id")
+            check_parts_dir(client, str(parts_dir))
         if max_in_flight is None:
             threads = sum(client.nthreads().values()) or (workers or 1)
             max_in_flight = 2 * max(threads, workers or 0)
         max_in_flight = max(1, max_in_flight)
-        run_id = uuid.uuid4().hex[:8]
+        task_id = uuid.uuid4().hex[:8]
         parts = enumerate(partitions(articles, partition_size))
         done = as_completed()
 
@@ -141,8 +165,12 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
             if nxt is None:
                 return False
             n, part = nxt
-            fut = client.submit(process_partition, part, batch_size, pure=False,
-                                key=f"onu-partition-{run_id}-{n}")
+            if parts_dir is None:
+                fut = client.submit(process_partition, part, batch_size, pure=False,
+                                    key=f"onu-partition-{task_id}-{n}")
+            else:
+                fut = client.submit(process_partition_to_parts, part, batch_size, str(parts_dir),
+                                    run_id, n, pure=False, key=f"onu-partition-{task_id}-{n}")
             pending[fut] = part
             done.add(fut)
             return True

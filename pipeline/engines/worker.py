@@ -17,7 +17,8 @@ from typing import Optional
 
 from ..records import Article
 
-__all__ = ["process_partition", "worker_stats", "probe", "WARM_UP"]
+__all__ = ["process_partition", "process_partition_to_parts", "worker_stats", "probe",
+           "probe_parts", "WARM_UP"]
 
 Result = tuple[Optional[dict], Optional[str]]
 
@@ -62,6 +63,36 @@ def process_partition(articles: list[Article], batch_size: int = 16) -> list[Res
         zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
         with zone:
             return _process(nlp, articles, batch_size)
+
+
+def process_partition_to_parts(articles: list[Article], batch_size: int, parts_dir: str,
+                               run_id: str, n: int) -> list[Result]:
+    """`process_partition`, then the rows of its records written here as the partition's Parquet
+    files (`parts.py`), so a cluster's workers write the tables in parallel. The records still
+    go back (the client writes the JSON). A failure to write fails the partition's task, which
+    the engine reports for each of its articles."""
+    from ..export import article_fingerprint
+    from ..parts import write_part
+    from ..tables import empty_rows, record_rows
+
+    results = process_partition(articles, batch_size)
+    rows = empty_rows()
+    for article, (record, _) in zip(articles, results):
+        if record is not None:
+            record_rows(record, article_fingerprint(article), run_id, into=rows)
+    write_part(parts_dir, run_id, n, rows)
+    return results
+
+
+def probe_parts(parts_dir: str) -> dict:
+    """Preflight in a worker: can it write partitions to `parts_dir`?"""
+    from ..parts import check_writable
+
+    try:
+        check_writable(parts_dir)
+        return {"pid": os.getpid(), "ok": True}
+    except OSError as exc:
+        return {"pid": os.getpid(), "ok": False, "error": str(exc)}
 
 
 def _process(nlp, articles: list[Article], batch_size: int) -> list[Result]:
