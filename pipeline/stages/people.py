@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentences
+from ._ext import doc_text, ensure_extensions, guarded, sentences
 
 
 @dataclass
@@ -249,18 +249,21 @@ class PeopleClusterer:
         sent_of = doc._.sent_index  # token -> sentence number
         positions = sorted((mentions[k].tok_start, owner[k]) for k in owner)
         quoted = [(q.start, q.end) for q in (doc._.quote_spans or [])]
-        blocks = doc._.blocks or []
+        heading_starts = {b.start for b in doc._.blocks or [] if b.kind in ("title", "heading")}
         # role -> (cluster, organisation) of the titles people hold: one lookup per description
         by_role: dict[str, list] = {}
         for c in clusters:
             for ti in c.title_indices:
-                by_role.setdefault(fold(titles[ti].form.role), []).append((c, titles[ti].org_id))
+                _index_role(by_role, c, titles[ti])
+        in_quote = bytearray(len(doc_text(doc)) + 1)
+        for a, b in quoted:
+            in_quote[a:b] = b"\x01" * (b - a)
         # two passes: a person whose gender the text shows first, then one not yet known
-        for strict in (True, False):
+        for strict in ((True, False) if self.attach_nearest else (True,)):
             for ti, t in enumerate(titles):
-                if t.person_index is not None or not self._designates_one(doc, t, blocks):
+                if t.person_index is not None or not self._designates_one(doc, t, heading_starts):
                     continue
-                if any(a <= t.start < b for a, b in quoted):
+                if in_quote[t.start]:
                     continue
                 c = self._holder_cluster(doc, t, clusters, by_role)
                 if c is False:
@@ -270,9 +273,9 @@ class PeopleClusterer:
                 if c is not None:
                     add_title(c, ti, t)
                     t.person_index = next(iter(c.mention_indices))
-                    by_role.setdefault(fold(t.form.role), []).append((c, t.org_id))
+                    _index_role(by_role, c, t)
 
-    def _designates_one(self, doc: Doc, t, blocks) -> bool:
+    def _designates_one(self, doc: Doc, t, heading_starts: set) -> bool:
         head = doc[t.tok_start]
         if head.morph.get("Number") == ["Plur"] or t.determiner == "les":
             return False
@@ -283,15 +286,14 @@ class PeopleClusterer:
                 doc[t.tok_start - 2].lower_ == "tant" and doc[t.tok_start - 3].lower_ == "en":
             return True  # "en tant que Conseillère spéciale"
         # a headline or heading that opens with a title ("Chef du HCR : …")
-        return prev is None or prev.is_space or any(b.start == t.start and b.kind in ("title", "heading")
-                                                    for b in blocks)
+        return prev is None or prev.is_space or t.start in heading_starts
 
     def _holder_cluster(self, doc: Doc, t, clusters, by_role: dict):
         """The cluster holding the same role, or the role holder named in the article; False
         when the post has known holders and none is in the article."""
         role = fold(t.form.role)
-        same = list({id(c): c for c, org in by_role.get(role, ())
-                     if t.org_id is None or org in (None, t.org_id)}.values())
+        same = [c for c, orgs in by_role.get(role, {}).values()
+                if t.org_id is None or None in orgs or t.org_id in orgs]
         if len(same) == 1:
             return same[0]
         text = fold(t.text)
@@ -354,6 +356,12 @@ def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
             if fits(c):
                 return c
     return None
+
+
+def _index_role(by_role: dict, c: PersonCluster, t) -> None:
+    """role -> {cluster id: (cluster, organisations of its titles with that role)}."""
+    entry = by_role.setdefault(fold(t.form.role), {}).setdefault(id(c), (c, set()))
+    entry[1].add(t.org_id)
 
 
 def add_title(c: PersonCluster, ti: int, t) -> None:

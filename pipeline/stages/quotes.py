@@ -11,6 +11,7 @@ Reported content that holds a direct quotation is left to the direct one (annota
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -152,12 +153,15 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes: list[QuoteCandidate] = []
+        named = ({t for m in doc._.person_mentions or [] for t in range(m.tok_start, m.tok_end)},
+                 {t for m in doc._.titles or [] for t in range(m.tok_start, m.tok_end)})
         for qs in doc._.quote_spans or []:
             span = _tok_range(doc, qs.start, qs.end)
             if span is None or not self._is_quotation(doc, span, qs):
                 continue
-            quotes.extend(self._split_incises(doc, span, qs.closed))
-        direct_ranges = [(q.start, q.end) for q in quotes]
+            quotes.extend(self._split_incises(doc, span, qs.closed, named))
+        direct_ranges = sorted((q.start, q.end) for q in quotes)
+        direct_starts = [a for a, _ in direct_ranges]
         inside = bytearray(len(doc))  # token i lies inside a direct quotation
         for a, b in direct_ranges:
             span = doc.char_span(a, b, alignment_mode="expand")
@@ -175,7 +179,8 @@ class QuoteFinder:
             if not any(speech[i] or lows[i] in _SELON or lows[i] in ("pour", "d'")
                        for i in range(sent.start, sent.end)):
                 continue  # no cue in the sentence: nothing to report
-            quotes.extend(self._indirect(doc, sent, direct_ranges, inside, speech, lows, pos))
+            quotes.extend(self._indirect(doc, sent, direct_ranges, inside, speech, lows, pos,
+                                         direct_starts))
         quotes.sort(key=lambda q: q.start)
         doc._.quotes = quotes
         return doc
@@ -206,12 +211,12 @@ class QuoteFinder:
                 return True
         return False
 
-    def _split_incises(self, doc: Doc, span: Span, closed: bool) -> list[QuoteCandidate]:
+    def _split_incises(self, doc: Doc, span: Span, closed: bool,
+                       named: tuple[set, set]) -> list[QuoteCandidate]:
         """« A, a-t-il dit, B » -> two quotations sharing the incise's verb; also an incise with
         a named subject or ending a sentence inside the marks: « A, ajoute X. B », « A,
         poursuit-il. B »."""
-        people = {t for m in doc._.person_mentions or [] for t in range(m.tok_start, m.tok_end)}
-        titles = {t for m in doc._.titles or [] for t in range(m.tok_start, m.tok_end)}
+        people, titles = named  # tokens of person mentions and of titles
         pieces = []
         cur = span.start
         i = span.start
@@ -279,7 +284,8 @@ class QuoteFinder:
 
     # ---- indirect ---------------------------------------------------------------------------
     def _indirect(self, doc: Doc, sent: Span, direct: list[tuple[int, int]], inside: bytearray,
-                  speech: list[bool], lows: list[str], pos: list[int]) -> list[QuoteCandidate]:
+                  speech: list[bool], lows: list[str], pos: list[int],
+                  direct_starts: list[int]) -> list[QuoteCandidate]:
         out: list[QuoteCandidate] = []
         end_tok = sent.end
         while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
@@ -288,7 +294,10 @@ class QuoteFinder:
             return out
 
         def overlaps_direct(a: int, b: int) -> bool:
-            return any(x < b and a < y for x, y in direct)
+            # `direct` is sorted and its ranges do not overlap: only the last one starting
+            # before b can reach past a
+            k = bisect_left(direct_starts, b)
+            return k > 0 and direct[k - 1][1] > a
 
         def make(s_tok: int, e_tok: int, cue: Optional[str], cue_tok: Optional[int], hint: str,
                  subject_tok: Optional[int] = None):
