@@ -109,3 +109,9 @@ def test_a_participle_clause_ends_a_title_and_a_verb_is_no_title(nlp):
     titles = _all_titles(nlp, "L'ex-présidente chilienne entrée en fonction en mai a visité le camp. "
                               "Le tribunal a jugé l'affaire.")
     assert [t for t, _ in titles] == ["ex-présidente chilienne"]
+
+
+def test_title_introduced_after_an_appointment_verb(nlp):
+    t = _titles(nlp, "Ana Lima, 58 ans, a été réélue jeudi par les États membres pour un second mandat aux "
+                     "fonctions de directrice générale de l'OMM.")
+    assert t["Ana Lima"] == ["directrice générale de l'OMM"]

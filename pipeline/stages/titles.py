@@ -42,6 +42,9 @@ _BRIDGE = {"actuellement", "alors", "désormais", "également", "aussi", "lui", 
            "elle-même", "aujourd'hui", "jusqu'ici", "jusqu'alors", "depuis", "comme", "qui", "est",
            "était", "a", "avait", "été", "devenu", "devenue", "redevenu", "redevenue", "en", "tant",
            "que", "au", "aux", "poste", "fonctions", "de", "d'", "d’"}
+# words that introduce a title in the predicate: "au poste de", "aux fonctions de", "comme" …
+_INTRODUCERS = ("au poste de", "au poste d'", "au poste d’", "aux fonctions de", "en tant que",
+                "comme", "en qualité de", "en qualité d'", "en qualité d’")
 # verbs whose subject (or object, for "nommer X représentant") holds the title they introduce
 _APPOINT = {"nommer", "désigner", "élire", "réélire", "choisir", "confirmer", "reconduire",
             "proclamer", "devenir", "redevenir", "rester", "demeurer", "installer", "investir",
@@ -313,7 +316,7 @@ class TitleFinder:
                 verb = verb.head  # "au poste de", "aux fonctions de"
             if verb.i == tok.i or verb.pos_ not in ("VERB", "AUX") or verb.lemma_ not in _APPOINT or \
                     verb.i > tok.i:
-                return None
+                return self._introduced_holder(doc, t, idx)
             vkids = list(verb.children)
             bare = not any(c.dep_.startswith("aux") for c in vkids) and verb.morph.get("VerbForm") == ["Part"]
             if verb.dep_ == "acl" and verb.head.i < verb.i:
@@ -326,7 +329,7 @@ class TitleFinder:
                                      any(c.dep_ == "aux:pass" for c in vkids)):
                     subj = next((c for c in vkids if c.dep_ == "nsubj" and c.i < verb.i), None)
         if subj is None:
-            return None
+            return self._introduced_holder(doc, t, idx)
         # the subject's own name, or the person a title subject belongs to ("Le ministre …, X, a
         # été nommé représentant …")
         for c in [subj] + [c for c in subj.children if c.dep_ in ("flat:name", "appos")]:
@@ -335,6 +338,26 @@ class TitleFinder:
             if title_holder and c.i in title_holder:
                 return title_holder[c.i]
         return None
+
+    def _introduced_holder(self, doc: Doc, t: TitleMention, idx: "_DocIndex") -> Optional[int]:
+        """When the parse is no help: a title introduced by "au poste de", "aux fonctions de",
+        "en tant que", "comme" or "en qualité de" after an appointment verb of the same sentence
+        belongs to the one person named before the verb (passive: "X … a été réélu … aux
+        fonctions de secrétaire général") or between the verb and the title (active: "… a nommé
+        X au poste de …")."""
+        before = " ".join(tk.lower_ for tk in doc[max(0, t.tok_start - 3):t.tok_start])
+        if not before.endswith(_INTRODUCERS):
+            return None
+        sent = sentence_of(doc, t.tok_start)
+        verb = next((doc[k] for k in range(t.tok_start - 1, sent.start - 1, -1)
+                     if doc[k].pos_ == "VERB" and doc[k].lemma_ in _APPOINT), None)
+        if verb is None:
+            return None
+        passive = any(c.dep_ == "aux:pass" for c in verb.children) or verb.lemma_ in (
+            "devenir", "redevenir", "rester", "demeurer", "être")
+        lo, hi = (sent.start, verb.i) if passive else (verb.i + 1, t.tok_start)
+        found = {idx.person_at[k] for k in range(lo, hi) if k in idx.person_at}
+        return found.pop() if len(found) == 1 else None
 
     def _bridge(self, doc: Doc, i: int) -> int:
         """Skip the words that may stand between a name and its title (up to five): adverbs
