@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from spacy.attrs import POS
+from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.symbols import ADJ, ADP, AUX, DET, NOUN, PROPN, PUNCT, VERB
@@ -189,6 +189,11 @@ def _longest(doc: Doc, spans: list[Span]) -> list[Span]:
             out.append(sp)
             used.update(range(sp.start, sp.end))
     return sorted(out, key=lambda sp: sp.start)
+
+
+def _token_starts(doc: Doc) -> dict[int, int]:
+    """Character offset -> token index, from one array read."""
+    return {off: i for i, off in enumerate(doc.to_array(IDX).tolist())}
 
 
 def _name_end(words: list[str], j: int, limit: int) -> int:
@@ -886,7 +891,7 @@ class EntityRecognizer:
                     not re.match(r"cop ?\d", fold(inner)) and \
                     (inner[1:].isupper() or m.key or m.org_id is None):
                 if token_at is None:
-                    token_at = {t.idx: t.i for t in doc}
+                    token_at = _token_starts(doc)
                 i = token_at.get(a)
                 if i is None or words[i] != inner:
                     continue
@@ -897,13 +902,14 @@ class EntityRecognizer:
                 if stem != inner and len(stem) >= 2:
                     defined[stem] = m
         new = []
+        offsets = None
         if defined:
-            if token_at is None:
-                token_at = {t.idx: t.i for t in doc}
             taken = {m.start for m in orgs}
             for i, w in enumerate(words):
                 if w in defined:
-                    tok_start = doc[i].idx
+                    if offsets is None:
+                        offsets = doc.to_array(IDX).tolist()
+                    tok_start = offsets[i]
                     if tok_start in by_start:
                         links.append((defined[w], by_start[tok_start]))
                         continue
