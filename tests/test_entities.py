@@ -150,3 +150,14 @@ def test_a_participle_opening_the_story_is_not_a_person(nlp):
 def test_the_leader_of_a_regime_is_a_person(nlp):
     names = _names(nlp, "La ville est la cible des bombardements du régime de Samir al-Hakim depuis mars.")
     assert "Samir al-Hakim" in names
+
+
+def test_a_hyphenated_name_in_apposition_to_a_title(nlp):
+    names = _names(nlp, "« Il faut agir », a déclaré à la presse la Représentante spéciale pour le Sahel, "
+                        "Clementine Oyono-Mbarga, depuis Niamey.")
+    assert "Clementine Oyono-Mbarga" in names
+
+
+def test_a_town_listed_with_places_is_not_a_person(nlp):
+    names = _names(nlp, "Des hôpitaux ont été bombardés à Umm Ruwaba et à Kadugli, a dit Salma Idris.")
+    assert names == ["Salma Idris"]

@@ -55,6 +55,9 @@ _PLACE_NOUNS = {"quartier", "quartiers", "ville", "villes", "région", "régions
                 "port", "aéroport", "frontière", "périphérie", "environs", "état", "comté",
                 "wilaya", "canton", "arrondissement", "site", "sites", "plaine", "mont", "lac",
                 "fleuve", "rivière", "désert", "plateau", "oasis", "enclave", "bande", "centre-ville"}
+# prepositions of place before a name ("à X", "dans X"), and the words that join places in a list
+_LOCATIVE = {"à", "dans", "vers", "depuis", "jusqu'à", "jusqu’à"}
+_LIST_GLUE = {",", "et", "ou", "à", "au", "aux", "en", "dans", "le", "la", "l'", "l’", "les", "du", "de", "d'", "d’"}
 # nouns whose "de X" complement is a person who leads ("le régime de Bachar al-Assad")
 _LEADER_NOUNS = {"régime", "partisans", "fidèles", "proches", "opposants", "administration", "clan"}
 # prepositions after which a capitalised word inside a title is the title's complement
@@ -393,7 +396,7 @@ class EntityRecognizer:
                     taken.update(range(j, k))
         people = self._merge_apostrophe_names(doc, people)
         people = self._drop_signatures(doc, blocks, people)
-        people, moved = self._not_people(doc, words, people)
+        people, moved = self._not_people(doc, words, people, {e.start for e in ents if e.label_ == "LOC"})
         places.extend(moved)
         people, places = _propagate_names(doc, people, places, covered, skip)
         people.sort(key=lambda m: m.start)
@@ -514,7 +517,8 @@ class EntityRecognizer:
         return EntMention(span.start_char, span.end_char, k, e, _clean_person_text(span.text), "person")
 
     # -- places and editorial markers the model calls people ---------------------------------
-    def _not_people(self, doc: Doc, words, people: list[EntMention]) -> tuple[list[EntMention], list[EntMention]]:
+    def _not_people(self, doc: Doc, words, people: list[EntMention],
+                    loc_starts=frozenset()) -> tuple[list[EntMention], list[EntMention]]:
         """A mention that is a known place ("Khartoum"), a place by its context ("le quartier de
         Baba Amr") or an editorial marker ("NDLR") is not a person, unless an
         honorific or a title says so; and a place stays a place throughout the article."""
@@ -533,7 +537,9 @@ class EntityRecognizer:
                 s, e = m.tok_start, m.tok_end
                 place = (key in self.lex.places and key not in longer) or (
                     s >= 2 and words[s - 1].lower() in ("de", "d'", "d’", "du") and
-                    words[s - 2].lower() in _PLACE_NOUNS)
+                    words[s - 2].lower() in _PLACE_NOUNS) or (
+                    s >= 1 and words[s - 1].lower() in _LOCATIVE and
+                    self._next_is_place(words, e, loc_starts))
             if place:
                 verdict[key] = True
                 moved.append(EntMention(m.start, m.end, m.tok_start, m.tok_end, m.text, "place"))
@@ -548,6 +554,14 @@ class EntityRecognizer:
                     keep2.append(m)
             keep = keep2
         return keep, moved
+
+    def _next_is_place(self, words, e: int, loc_starts) -> bool:
+        """A place follows, in a list or as the region: "à X et à Kadugli", "à X, au Darfour"."""
+        j = e
+        while j < len(words) and j - e < 4 and words[j].lower() in _LIST_GLUE:
+            j += 1
+        return j > e and j < len(words) and _is_cap(words[j]) and (
+            j in loc_starts or fold(words[j]) in self.lex.places)
 
     def _titled(self, doc: Doc, words, i: int) -> bool:
         """A title word right before token i ("le roi Abdallah", "la Haute-Commissaire X")."""
@@ -636,7 +650,9 @@ class EntityRecognizer:
                 any(t.pos_ == "PROPN" for t in toks):
             return True  # "», a déclaré El-Ghassim Wane.": places do not speak
         if doc[ent.start - 1].text != "," or doc[ent.end].text not in (",", "a", "(") or \
-                not all(t.text[:1].isupper() and not t.is_upper and t.pos_ == "PROPN" for t in toks):
+                not all(t.text[:1].isupper() and not t.is_upper or t.text == "-" or t.lower_ in _PARTICLES
+                        for t in toks) or not any(t.pos_ == "PROPN" for t in toks) or \
+                not (toks[0].text[:1].isupper() and toks[-1].text[:1].isupper()):
             return False
         if fold(ent.text) in self.res.not_people:
             return False
