@@ -275,7 +275,7 @@ BOILER_YES = [
     "Partager sur Facebook", "Partager cet article", "Facebook Twitter LinkedIn WhatsApp E-mail",
     "Share on FacebookShare on Twitter", "(AFP)", "(Belga)", "Reuters.", "APS.", "Keystone-ATS",
     "ATS / Keystone-SDA", "mcl avec AFP", "Avec ONU Info", "avec agences",
-    "Par Jeanne Dupont · exemple.fr", "Par Jean-Marc Martin", "Discussion about this post", "Short Url",
+    "Par Jeanne Dupont · exemple.fr", "Par Jean-Marc Martin", "Par Luc Bernard, avec AFP", "Discussion about this post", "Short Url",
     "Publié le Lundi 3 avril 2023", "Mis à jour le 12/05/2024 à 08h15", "/ Màj. le 2 mars 2024 à 10:20",
     "Publié le 2024-02-01", "• 2023-05-06 12:00:01", "2021-03-04", "5 févr. 2024, 09:12",
     "Le 3 mars 2019 - 512 mots", "Genève, 4 juin 2024", "New York, 12 mai, APS",

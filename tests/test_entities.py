@@ -161,3 +161,16 @@ def test_a_hyphenated_name_in_apposition_to_a_title(nlp):
 def test_a_town_listed_with_places_is_not_a_person(nlp):
     names = _names(nlp, "Des hôpitaux ont été bombardés à Umm Ruwaba et à Kadugli, a dit Salma Idris.")
     assert names == ["Salma Idris"]
+
+
+def test_an_inhabitant_of_a_place_and_a_nickname_in_quotes(nlp):
+    names = _names(nlp, "« Tout a brûlé », a raconté Marc Louis, un habitant de Pernier. Le chef de gang "
+                        "Paul Étienne, alias « Tonton », contrôle le quartier.")
+    assert names == ["Marc Louis", "Paul Étienne"]
+
+
+def test_byline_with_agency_is_boilerplate():
+    from pipeline.resources import load_resources
+    from pipeline.stages.segment import split_blocks
+    blocks = split_blocks("Le PAM a lancé un appel.\n\nPar Claire Martin, avec AFP", load_resources())
+    assert [b.kind for b in blocks] == ["prose", "boilerplate"]

@@ -54,7 +54,9 @@ _PLACE_NOUNS = {"quartier", "quartiers", "ville", "villes", "région", "régions
                 "département", "île", "îles", "municipalité", "banlieue", "faubourg", "vallée",
                 "port", "aéroport", "frontière", "périphérie", "environs", "état", "comté",
                 "wilaya", "canton", "arrondissement", "site", "sites", "plaine", "mont", "lac",
-                "fleuve", "rivière", "désert", "plateau", "oasis", "enclave", "bande", "centre-ville"}
+                "fleuve", "rivière", "désert", "plateau", "oasis", "enclave", "bande", "centre-ville",
+                "habitant", "habitante", "habitants", "habitantes", "originaire", "originaires",
+                "natif", "native", "population", "populations", "résidents"}
 # prepositions of place before a name ("à X", "dans X"), and the words that join places in a list
 _LOCATIVE = {"à", "dans", "vers", "depuis", "jusqu'à", "jusqu’à"}
 _LIST_GLUE = {",", "et", "ou", "à", "au", "aux", "en", "dans", "le", "la", "l'", "l’", "les", "du", "de", "d'", "d’"}
@@ -525,10 +527,13 @@ class EntityRecognizer:
         longer = {w for m in people if m.tok_end - m.tok_start > 1 for w in fold(m.text).split()}
         keep, moved = [], []
         verdict: dict[str, bool] = {}
+        quoted = {(q.start, q.end) for q in doc._.quote_spans or ()}
         for m in people:
             key = fold(m.text)
             if _EDITORIAL.match(key):
                 continue
+            if (m.start, m.end) in quoted and m.honorific is None:
+                continue  # "Jimmy Chérizier, alias « Barbecue »": a nickname or a word in quotes
             if m.honorific or self._titled(doc, words, m.tok_start):
                 keep.append(m)
                 continue
