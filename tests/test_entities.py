@@ -174,3 +174,19 @@ def test_byline_with_agency_is_boilerplate():
     from pipeline.stages.segment import split_blocks
     blocks = split_blocks("Le PAM a lancé un appel.\n\nPar Claire Martin, avec AFP", load_resources())
     assert [b.kind for b in blocks] == ["prose", "boilerplate"]
+
+
+def test_a_name_cut_short_before_its_acronym_and_units_of_an_organisation(nlp):
+    doc = nlp("Le Fonds fiduciaire pour les victimes (FFV) a versé des aides, selon la Division de "
+              "l'évaluation du PAM.")
+    names = {o.name: o.acronym for o in doc._.organisations}
+    assert names.get("Fonds fiduciaire pour les victimes") == "FFV"
+    assert not any(n.startswith("Division") for n in names)
+
+
+def test_a_title_before_the_next_name_is_not_the_previous_ones(nlp):
+    doc = nlp("Étaient présents Paul Kamau, le Président français Henri Morel et la Première ministre "
+              "Ana Reyes.")
+    titles = {doc._.person_mentions[t.person_index].text: t.text for t in doc._.titles
+              if t.person_index is not None}
+    assert titles.get("Henri Morel") == "Président français" and "Paul Kamau" not in titles

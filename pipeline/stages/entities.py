@@ -57,6 +57,9 @@ _PLACE_NOUNS = {"quartier", "quartiers", "ville", "villes", "région", "régions
                 "fleuve", "rivière", "désert", "plateau", "oasis", "enclave", "bande", "centre-ville",
                 "habitant", "habitante", "habitants", "habitantes", "originaire", "originaires",
                 "natif", "native", "population", "populations", "résidents"}
+# the lower-case end of a name the model cut short, before its bracketed acronym
+_NAME_TAIL = re.compile(r"(?:[ \t]+(?:pour|de|des|du|d['’]|la|le|l['’]|les|et|en|sur|contre|aux?|à)"
+                        r"(?:[ \t]*[a-zà-ÿ][a-zà-ÿ'’-]*){0,3}){1,3}")
 # prepositions of place before a name ("à X", "dans X"), and the words that join places in a list
 _LOCATIVE = {"à", "dans", "vers", "depuis", "jusqu'à", "jusqu’à"}
 _LIST_GLUE = {",", "et", "ou", "à", "au", "aux", "en", "dans", "le", "la", "l'", "l’", "les", "du", "de", "d'", "d’"}
@@ -78,6 +81,7 @@ class Lexicon:
     not_org_heads: frozenset  # heads of events, documents, programmes
     state_heads: frozenset  # "gouvernement", "ministère", "armée" …
     body_heads: frozenset  # "commission", "comité", "conseil" …
+    unit_heads: frozenset = frozenset()  # "division", "section" …
 
 
 def _plural(word: str) -> str:
@@ -106,7 +110,7 @@ def _load_lexicon(folder: str) -> Lexicon:
             continue
         if line.startswith("#"):
             head = line.lstrip("#").strip().lower()
-            if head in ("not organisations", "state bodies", "body heads"):
+            if head in ("not organisations", "state bodies", "body heads", "units"):
                 current = head
             continue
         if current:
@@ -114,7 +118,7 @@ def _load_lexicon(folder: str) -> Lexicon:
     return Lexicon(places, max((len(p.split()) for p in places), default=1), nationality,
                    frozenset(countries), frozenset(sections.get("not organisations", ())),
                    frozenset(sections.get("state heads", sections.get("state bodies", ()))),
-                   frozenset(sections.get("body heads", ())))
+                   frozenset(sections.get("body heads", ())), frozenset(sections.get("units", ())))
 
 
 def load_lexicon() -> Lexicon:
@@ -745,6 +749,8 @@ class EntityRecognizer:
         if any(" ".join(head[:n]) in self.lex.not_org_heads for n in (1, 2, 3)) or \
                 re.match(r"cop ?\d", key):
             return None  # an event, a document, a programme: "Forum mondial …", "COP30"
+        if head[0] in self.lex.unit_heads and any(t in covered for t in range(span.start, span.end + 3)):
+            return None  # "Division des programmes de l'UNICEF": a unit, named as a place of work
         if key in self.lex.places or key.rstrip(".") in self.honorific_keys:
             return None  # "Faso": a country, not a body; "MR": an honorific
         i = span.start
@@ -898,8 +904,27 @@ class EntityRecognizer:
         links: list[tuple[EntMention, EntMention]] = []
         defined: dict[str, EntMention] = {}
         token_at = None
-        for m in orgs:
+        offsets = None
+        for n, m in enumerate(orgs):
             mm = re.match(r"[ \t]*\([ \t]*([^()\n]{1,120}?)[ \t]*\)", text[m.end:m.end + 130])
+            if not mm and m.org_id is None:
+                # the model stopped before the name's lower-case end: "Fonds vert" + "pour le
+                # climat (FVC)"
+                tail = _NAME_TAIL.match(text, m.end, m.end + 80)
+                if tail and tail.end() > m.end:
+                    mm = re.match(r"[ \t]*\([ \t]*([^()\n]{1,120}?)[ \t]*\)", text[tail.end():tail.end() + 130])
+                    if mm and re.fullmatch(r"[A-ZÀ-Ý][A-Za-zÀ-ÿ]{1,9}\d{0,2}", mm.group(1)):
+                        if offsets is None:
+                            offsets = doc.to_array(IDX).tolist()
+                        k = m.tok_end
+                        while k < len(offsets) and offsets[k] < tail.end():
+                            k += 1
+                        m = orgs[n] = EntMention(m.start, tail.end(), m.tok_start, k, text[m.start:tail.end()],
+                                                 "org", key=m.key)
+                        by_start[m.start] = m
+                        mm = re.match(r"[ \t]*\([ \t]*([^()\n]{1,120}?)[ \t]*\)", text[m.end:m.end + 130])
+                    else:
+                        mm = None
             if not mm:
                 continue
             a, b = m.end + mm.start(1), m.end + mm.end(1)
@@ -923,7 +948,6 @@ class EntityRecognizer:
                 if stem != inner and len(stem) >= 2:
                     defined[stem] = m
         new = []
-        offsets = None
         if defined:
             taken = {m.start for m in orgs}
             for i, w in enumerate(words):
@@ -948,7 +972,7 @@ class EntityRecognizer:
         toks = [t for t in ent]
         while toks and toks[0].lower_ in _DETS:
             toks = toks[1:]
-        if not toks:
+        if not toks or len(toks) == 1 and len(toks[0].text) < 2:
             return None
         first = fold(toks[0].text)
         if first in self.res.title_heads or fold(" ".join(t.text for t in toks)) in self.res.not_people:

@@ -287,8 +287,8 @@ class TitleFinder:
         out = []
         while len(out) < 3:
             t = self._title_at(doc, i, idx)
-            if t is None:
-                break
+            if t is None or t.tok_end in idx.person_at:
+                break  # "X, le président français Emmanuel Macron": the title is the next name's
             out.append(t)
             i = t.tok_end
             if i + 1 < len(doc) and doc[i].text in ("et", ","):
