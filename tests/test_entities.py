@@ -190,3 +190,27 @@ def test_a_title_before_the_next_name_is_not_the_previous_ones(nlp):
     titles = {doc._.person_mentions[t.person_index].text: t.text for t in doc._.titles
               if t.person_index is not None}
     assert titles.get("Henri Morel") == "Président français" and "Paul Kamau" not in titles
+
+
+def test_a_person_is_a_person_where_the_model_tags_nothing(nlp):
+    """The surname of a known person, left untagged by the model, is a mention of that person."""
+    text = "Le juge Tomas Varga a ouvert l'audience. Selon Varga, tout est prêt."
+    names = [n for n in nlp.pipe_names]
+    with nlp.select_pipes(enable=names[:names.index("onu_entities")]):
+        doc = nlp(text)
+    doc.ents = [e for e in doc.ents if e.text != "Varga"]  # the model missed the second mention
+    doc = nlp.get_pipe("onu_entities")(doc)
+    assert [m.text for m in doc._.person_mentions] == ["Tomas Varga", "Varga"]
+
+
+def test_the_subject_of_a_speech_verb_is_a_person_whatever_the_model_says(nlp):
+    from spacy.tokens import Span
+    text = "Hier, Hanan El-Mabrouk a déclaré que la trêve tenait."
+    names = [n for n in nlp.pipe_names]
+    with nlp.select_pipes(enable=names[:names.index("onu_entities")]):
+        doc = nlp(text)
+    start = next(t.i for t in doc if t.text == "Hanan")
+    end = next(t.i for t in doc if t.text == "Mabrouk") + 1
+    doc.ents = [Span(doc, start, end, label="LOC")]  # the model reads a place
+    doc = nlp.get_pipe("onu_entities")(doc)
+    assert [m.text for m in doc._.person_mentions] == ["Hanan El-Mabrouk"]

@@ -115,3 +115,8 @@ def test_title_introduced_after_an_appointment_verb(nlp):
     t = _titles(nlp, "Ana Lima, 58 ans, a été réélue jeudi par les États membres pour un second mandat aux "
                      "fonctions de directrice générale de l'OMM.")
     assert t["Ana Lima"] == ["directrice générale de l'OMM"]
+
+
+def test_title_in_a_relative_clause_after_the_name(nlp):
+    t = _titles(nlp, "Lucia Ferro, qui a été nommée directrice régionale du PAM en mars, a visité le camp.")
+    assert t["Lucia Ferro"] == ["directrice régionale du PAM"]

@@ -658,6 +658,12 @@ class EntityRecognizer:
                 (doc[ent.end].is_punct or doc[ent.end].pos_ == "VERB") and \
                 any(t.pos_ == "PROPN" for t in toks):
             return True  # "», a déclaré El-Ghassim Wane.": places do not speak
+        if ent.label_ in ("LOC", "MISC") and fold(ent.text) not in self.lex.places and \
+                toks[0].text[:1].isupper() and toks[-1].text[:1].isupper() and \
+                sum(1 for t in toks if t.pos_ == "PROPN") >= 2 and ent.end + 1 < len(doc):
+            verb = doc[ent.end + 1] if doc[ent.end].lower_ in ("a", "avait", "aurait") else doc[ent.end]
+            if verb.pos_ == "VERB" and verb.lemma_ in self.res.speech_verbs:
+                return True  # "Hanan El-Mabrouk a déclaré": the subject of a speech verb
         if doc[ent.start - 1].text != "," or doc[ent.end].text not in (",", "a", "(") or \
                 not all(t.text[:1].isupper() and not t.is_upper or t.text == "-" or t.lower_ in _PARTICLES
                         for t in toks) or not any(t.pos_ == "PROPN" for t in toks) or \
@@ -1059,6 +1065,41 @@ def _propagate_names(doc: Doc, people: list[EntMention], places: list[EntMention
                 continue
             added.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end,
                                     _clean_person_text(ent.text), "person"))
+    # occurrences the model did not tag at all ("…, a rappelé Marquez."): the same words as a
+    # known name, or its surname alone, outside every entity
+    words = token_texts(doc)
+    known: dict[str, set] = {}
+    for m in people:
+        seq = tuple(words[m.tok_start:m.tok_end])
+        if not seq or not _is_cap(seq[0]):
+            continue
+        known.setdefault(seq[0], set()).add(seq)
+        if len(seq) > 1 and len(seq[-1]) > 2 and _is_cap(seq[-1]):
+            known.setdefault(seq[-1], set()).add(seq[-1:])
+    if known:
+        in_ent = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        taken |= {t for m in added for t in range(m.tok_start, m.tok_end)}
+        n = len(words)
+        pos = None
+        for i, w in enumerate(words):
+            if w not in known or i in taken or i in in_ent or i in covered:
+                continue
+            for seq in sorted(known[w], key=len, reverse=True):
+                e = i + len(seq)
+                if tuple(words[i:e]) != seq or any(t in taken or t in covered for t in range(i, e)):
+                    continue
+                if pos is None:
+                    pos = doc.to_array(POS).tolist()
+                if (i > 0 and _is_cap(words[i - 1]) and pos[i - 1] == PROPN) or \
+                        (e < n and _is_cap(words[e]) and pos[e] == PROPN):
+                    break  # part of a longer name
+                span = doc[i:e]
+                if skip(span.start_char):
+                    break
+                added.append(EntMention(span.start_char, span.end_char, i, e, _clean_person_text(span.text),
+                                        "person"))
+                taken.update(range(i, e))
+                break
     if not added:
         return people, places
     moved = {t for m in added for t in range(m.tok_start, m.tok_end)}

@@ -27,6 +27,8 @@ from ..resources import Resources, TitleForm, fold, load_resources
 from ._ext import ensure_extensions, guarded, sentence_of, token_texts
 
 _FORMER = {"ancien", "ancienne", "ex", "ex-", "anciens", "anciennes"}
+_MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"}
 _VERB_ENDINGS = ("é", "ée", "és", "ées", "ant", "ants", "er")
 _DETERMINERS = {"le", "la", "l'", "l’", "les", "un", "une", "du", "au", "des", "son", "sa", "ses", ",", "("}
 _NEW = {"nouveau", "nouvel", "nouvelle"}
@@ -40,7 +42,8 @@ _ORDINAL = re.compile(r"^(?:\d+(?:e|è|ème|eme|er|re|ère)|\w+ième)$")
 # "X, comme médiateur …", "X, au poste de …", "X, qui est …"
 _BRIDGE = {"actuellement", "alors", "désormais", "également", "aussi", "lui", "elle", "lui-même",
            "elle-même", "aujourd'hui", "jusqu'ici", "jusqu'alors", "depuis", "comme", "qui", "est",
-           "était", "a", "avait", "été", "devenu", "devenue", "redevenu", "redevenue", "en", "tant",
+           "était", "a", "avait", "été", "devenu", "devenue", "redevenu", "redevenue", "nommé",
+           "nommée", "désigné", "désignée", "élu", "élue", "réélu", "réélue", "en", "tant",
            "que", "au", "aux", "poste", "fonctions", "de", "d'", "d’"}
 # words that introduce a title in the predicate: "au poste de", "aux fonctions de", "comme" …
 _INTRODUCERS = ("au poste de", "au poste d'", "au poste d’", "aux fonctions de", "en tant que",
@@ -231,6 +234,9 @@ class TitleFinder:
             if tok.lower_ == "par" and j + 1 < len(doc) and doc[j + 1].lower_ == "intérim":
                 j += 2
                 continue
+            if tok.lower_ in _MONTHS or tok.lower_ in ("lundi", "mardi", "mercredi", "jeudi", "vendredi",
+                                                       "samedi", "dimanche"):
+                break  # "… du PAM en mars": a date, not the title
             if tok.lower_ in _COMPLEMENT and tok.pos_ in ("ADP", "ADV", "VERB", "ADJ"):
                 j += 1  # "auprès de", "chargée de"
                 continue
