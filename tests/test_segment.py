@@ -93,3 +93,10 @@ def test_the_story_starts_a_sentence_after_a_dateline(nlp):
     doc = nlp("GAO (Agence) -- Préparée par le PAM, la distribution a commencé.")
     tok = next(t for t in doc if t.text == "Préparée")
     assert tok.is_sent_start
+
+
+def test_a_speakers_header_is_not_a_dateline_and_avec_needs_an_agency():
+    out = _furniture("M. OKAFOR : « Nous restons mobilisés. »\n\n"
+                     "Le PAM travaille avec l'OMS\n\n"
+                     "Le bilan a été publié mardi par les autorités locales de la province, avec AFP")
+    assert out == [("prose", []), ("heading", []), ("prose", [("credit", "avec AFP")])]

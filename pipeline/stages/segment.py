@@ -97,7 +97,8 @@ _CREDIT_END = [
     # "… l'organisation. KEYSTONE/EPA/PRÉNOM NOM", "… du pays. EJ/Radio Nom"
     re.compile(rf"(?<=[{_SENT_END_CHARS}])\s+[{_UP}][\w.\-]*(?:\s[{_UP}][\w.\-]*)?/[\w.'’\- /]{{2,60}}$"),
     # "… 20 Minutes avec AFP"
-    re.compile(r"(?<=\s)avec\s+(?:l['’])?(?:[A-Z]{2,}|[Aa]gences?)\s*$"),
+    re.compile(r"(?<=\s)avec\s+(?:l['’])?(?:AFP|AP|ATS|Reuters|Belga|Xinhua|Anadolu|EFE|dpa|ANSA|APS|MAP|"
+               r"Keystone-ATS|[Aa]gences?)\s*$"),
 ]
 # anywhere: "(Photo, AFP)", "(photo : X)"
 _CREDIT_PAREN = re.compile(r"\((?:photos?|crédit\s+photo)\b[^()\n]{0,40}\)", re.IGNORECASE)
@@ -160,8 +161,11 @@ def line_furniture(line: str, offset: int, res: Resources) -> tuple[list, bool]:
     photo = False
     m = _DATELINE_UP.match(line)
     if m and not (not m.group("more") and " " not in m.group("place") and
-                  fold(m.group("place").rstrip(".")) in res.credit_keys):
-        spans.append((offset, offset + m.end(), "dateline"))  # "HCR : …" is a kicker, not a place
+                  fold(m.group("place").rstrip(".")) in res.credit_keys) and \
+            not any(w in res.honorifics or w.capitalize() in res.honorifics for w in m.group("place").split()) \
+            and not line[m.end():].startswith(("«", "“", '"')):
+        # "HCR : …" is a kicker and "M. GUTERRES : « … »" a speaker's header, not a place
+        spans.append((offset, offset + m.end(), "dateline"))
     else:
         m = _DATELINE_TC.match(line) or _DATELINE_PAREN.match(line)
         if m:
