@@ -214,3 +214,8 @@ def test_the_subject_of_a_speech_verb_is_a_person_whatever_the_model_says(nlp):
     doc.ents = [Span(doc, start, end, label="LOC")]  # the model reads a place
     doc = nlp.get_pipe("onu_entities")(doc)
     assert [m.text for m in doc._.person_mentions] == ["Hanan El-Mabrouk"]
+
+
+def test_a_known_place_cut_by_the_tokenizer_is_still_a_place(nlp):
+    names = _names(nlp, "« Les zones assiégées, Taa'iz au Yémen et Alep, sont des abattoirs », a dit Karim Nour.")
+    assert names == ["Karim Nour"]

@@ -528,7 +528,7 @@ class EntityRecognizer:
         """A mention that is a known place ("Khartoum"), a place by its context ("le quartier de
         Baba Amr") or an editorial marker ("NDLR") is not a person, unless an
         honorific or a title says so; and a place stays a place throughout the article."""
-        longer = {w for m in people if m.tok_end - m.tok_start > 1 for w in fold(m.text).split()}
+        longer = {w for m in people if " " in m.text.strip() for w in fold(m.text).split()}
         keep, moved = [], []
         verdict: dict[str, bool] = {}
         quoted = {(q.start, q.end) for q in doc._.quote_spans or ()}
