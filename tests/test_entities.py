@@ -219,3 +219,10 @@ def test_the_subject_of_a_speech_verb_is_a_person_whatever_the_model_says(nlp):
 def test_a_known_place_cut_by_the_tokenizer_is_still_a_place(nlp):
     names = _names(nlp, "« Les zones assiégées, Taa'iz au Yémen et Alep, sont des abattoirs », a dit Karim Nour.")
     assert names == ["Karim Nour"]
+
+
+def test_a_persons_office_is_an_organisation(nlp):
+    doc = nlp("L'envoyé spécial Paul Lindqvist est arrivé à Aden. « Nous voulons dialoguer », a déclaré le "
+              "bureau de Lindqvist dans un communiqué.")
+    assert "bureau de Lindqvist" in {o.name for o in doc._.organisations}
+    assert "Paul Lindqvist" in [m.text for m in doc._.person_mentions]

@@ -63,6 +63,8 @@ _NAME_TAIL = re.compile(r"(?:[ \t]+(?:pour|de|des|du|d['’]|la|le|l['’]|les|e
 # prepositions of place before a name ("à X", "dans X"), and the words that join places in a list
 _LOCATIVE = {"à", "dans", "vers", "depuis", "jusqu'à", "jusqu’à"}
 _LIST_GLUE = {",", "et", "ou", "à", "au", "aux", "en", "dans", "le", "la", "l'", "l’", "les", "du", "de", "d'", "d’"}
+# a person's office, named as a body that speaks ("le bureau de Grundberg")
+_OFFICE_HEADS = {"bureau", "services", "cabinet"}
 # nouns whose "de X" complement is a person who leads ("le régime de Bachar al-Assad")
 _LEADER_NOUNS = {"régime", "partisans", "fidèles", "proches", "opposants", "administration", "clan"}
 # prepositions after which a capitalised word inside a title is the title's complement
@@ -406,6 +408,7 @@ class EntityRecognizer:
         places.extend(moved)
         people, places = _propagate_names(doc, people, places, covered, skip)
         people.sort(key=lambda m: m.start)
+        orgs.extend(self._offices(doc, words, people, orgs))
         orgs, links = self._acronym_definitions(doc, words, orgs, skip)
         doc._.person_mentions = people
         doc._.org_mentions = sorted(orgs, key=lambda m: m.start)
@@ -898,6 +901,21 @@ class EntityRecognizer:
                 return None
             j += 1
         return None
+
+    def _offices(self, doc: Doc, words, people: list[EntMention], orgs: list[EntMention]) -> list[EntMention]:
+        """A person's office speaking as a body: "le bureau de Grundberg", "les services de M.
+        X", "le cabinet de Mme X" (the person stays a person)."""
+        out = []
+        org_tokens = {i for o in orgs for i in range(o.tok_start, o.tok_end)}
+        for m in people:
+            i = m.tok_start - (1 if m.honorific else 0)
+            if i < 2 or words[i - 1].lower() not in ("de", "d'", "d’") or \
+                    words[i - 2].lower() not in _OFFICE_HEADS or i - 2 in org_tokens:
+                continue
+            span = doc[i - 2:m.tok_end]
+            out.append(EntMention(span.start_char, span.end_char, span.start, span.end, span.text, "org",
+                                  key="office:" + fold(m.text).split(" ")[-1]))
+        return out
 
     # -- acronyms defined in brackets ----------------------------------------------------------
     def _acronym_definitions(self, doc: Doc, words, orgs: list[EntMention], skip):
