@@ -226,3 +226,17 @@ def test_a_persons_office_is_an_organisation(nlp):
               "bureau de Lindqvist dans un communiqué.")
     assert "bureau de Lindqvist" in {o.name for o in doc._.organisations}
     assert "Paul Lindqvist" in [m.text for m in doc._.person_mentions]
+
+
+def test_short_forms_and_capitalised_bodies(nlp):
+    orgs = _orgs(nlp, "La moitié des déplacés recensés par le Haut-Commissariat sont des enfants. Présentant "
+                      "le rapport du Groupe d'experts, le Président du Comité des sanctions a insisté.")
+    assert "Haut-Commissariat" in _orgs(nlp, "Selon le Haut-Commissariat, les arrivées ont doublé en un an.")
+    assert {"Haut-Commissariat", "Groupe d'experts", "Comité des sanctions"} <= set(orgs)
+    doc = nlp("Le Conseil de sécurité s'est réuni mardi. Le Conseil a ensuite adopté une résolution.")
+    assert len(doc._.organisations) == 1
+
+
+def test_a_lone_common_head_is_not_an_organisation(nlp):
+    orgs = _orgs(nlp, "La délégation a visité la Mission puis le Programme.")
+    assert orgs == {}

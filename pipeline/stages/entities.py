@@ -378,6 +378,11 @@ class EntityRecognizer:
                 m = self._org(doc, ent, covered)
                 if m:
                     orgs.append(m)
+            elif label == "LOC" and len(ent) == 1 and ent[0].pos_ == "NOUN" and \
+                    fold(ent.text) in self.lex.body_heads:
+                m = self._org(doc, ent, covered)  # "selon le Haut-Commissariat": a body, not a place
+                if m:
+                    orgs.append(m)
             elif label == "LOC":
                 m = self._place(doc, ent)
                 if m:
@@ -411,9 +416,9 @@ class EntityRecognizer:
         orgs.extend(self._offices(doc, words, people, orgs))
         orgs, links = self._acronym_definitions(doc, words, orgs, skip)
         doc._.person_mentions = people
-        doc._.org_mentions = sorted(orgs, key=lambda m: m.start)
         doc._.place_mentions = places
-        doc._.organisations = self._cluster_orgs(doc._.org_mentions, links)
+        doc._.organisations = self._cluster_orgs(sorted(orgs, key=lambda m: m.start), links)
+        doc._.org_mentions = sorted((m for c in doc._.organisations for m in c.mentions), key=lambda m: m.start)
         doc._.places = _cluster_places(places)
         return doc
 
@@ -746,13 +751,27 @@ class EntityRecognizer:
             toks = toks[1:]
         if not toks:
             return None
+        if match_title(self.res, doc, toks[0].i)[0] is not None:
+            # "Directrice régionale", "ministre de l'Agriculture": a title, not a body; but "la
+            # Présidente du Comité des sanctions" names the Comité
+            k = next((t for t in toks if t.text[:1].isupper() and t.i > toks[0].i and
+                      fold(t.text) in self.lex.body_heads and doc[t.i - 1].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’")),
+                     None)
+            if k is None:
+                return None
+            toks = [t for t in toks if t.i >= k.i]
         span = doc[toks[0].i: toks[-1].i + 1]
         key = fold(span.text)
-        if key in self.res.not_people or len(key) < 2 or span.text.islower():
-            return None
-        if match_title(self.res, doc, toks[0].i)[0] is not None:
-            return None  # "Directrice régionale", "ministre de l'Agriculture": a title, not a body
+        if len(key) < 2 or span.text.islower() or key in self.res.not_people and not (
+                toks[0].text[:1].isupper() and fold(toks[0].text) in self.lex.body_heads and len(toks) > 1):
+            return None  # a group ("Casques bleus"), unless a capitalised body ("le Groupe d'experts")
         if len(toks) == 1 and toks[0].pos_ in ("NOUN", "VERB", "ADJ") and not toks[0].is_upper:
+            prev = doc[toks[0].i - 1] if toks[0].i else None
+            if prev is not None and prev.pos_ in ("DET", "ADP") and not toks[0].is_sent_start and \
+                    toks[0].pos_ == "NOUN":
+                # "le Haut-Commissariat", "du Conseil": a short form, resolved with the others
+                return EntMention(toks[0].idx, toks[0].idx + len(toks[0].text), toks[0].i, toks[0].i + 1,
+                                  toks[0].text, "org", key="short:" + fold(toks[0].text))
             return None  # a common noun capitalised by a heading, not a name
         head = key.split(" ")
         if any(" ".join(head[:n]) in self.lex.not_org_heads for n in (1, 2, 3)) or \
@@ -1024,6 +1043,24 @@ class EntityRecognizer:
             if len(owners) == 1:
                 owner = owners.pop()
                 links.append((next(g for f, g in gaz_forms if g.org_id == owner), m))
+        # a capitalised head alone ("le Conseil", "le Haut-Commissariat"): the short form of the
+        # one organisation of the article whose name it begins; alone, a body only when it is
+        # the head of a body's name; with several candidates, nothing
+        named = [(fold(n) + " ", m) for m in mentions if not (m.key or "").startswith("short:")
+                 for n in ([m.text] + ([self.entries[m.org_id].name] + self.entries[m.org_id].aliases
+                                       if m.org_id else []))]
+        dropped = set()
+        for m in mentions:
+            if not (m.key or "").startswith("short:"):
+                continue
+            head = fold(m.text).replace("-", " ") + " "
+            owners = {id(g) if not g.org_id else g.org_id: g for f, g in named
+                      if f.replace("-", " ").startswith(head)}
+            if len({(g.org_id or g.key or fold(g.text)) for g in owners.values()}) == 1:
+                links.append((next(iter(owners.values())), m))
+            elif owners or not (fold(m.text) in self.lex.body_heads or "-" in m.text):
+                dropped.add(id(m))
+        mentions = [m for m in mentions if id(m) not in dropped]
 
         def find(k: str) -> str:
             while parent.setdefault(k, k) != k:
