@@ -237,7 +237,7 @@ for n, ln in enumerate(heads_text.splitlines(), 1):
     s_ = ln.strip()
     if not s_:
         continue
-    if s_ in ("# not organisations", "# state bodies", "# body heads", "# units"):
+    if s_ in ("# not organisations", "# state bodies", "# body heads", "# units", "# kinds"):
         current = s_[2:]
         head_sections[current] = set()
         continue
@@ -251,8 +251,8 @@ for n, ln in enumerate(heads_text.splitlines(), 1):
     if s_ in head_sections[current]:
         err(f"org_heads.txt:{n}: duplicate in section {current}: {s_!r}")
     head_sections[current].add(s_)
-if set(head_sections) != {"not organisations", "state bodies", "body heads", "units"}:
-    err(f"org_heads.txt: needs the sections '# not organisations', '# state bodies', '# body heads', '# units'; found {sorted(head_sections)}")
+if set(head_sections) != {"not organisations", "state bodies", "body heads", "units", "kinds"}:
+    err(f"org_heads.txt: needs the sections '# not organisations', '# state bodies', '# body heads', '# units', '# kinds'; found {sorted(head_sections)}")
 clash = head_sections.get("not organisations", set()) & head_sections.get("body heads", set())
 if clash:
     err(f"org_heads.txt: heads both of events and of bodies: {sorted(clash)}")

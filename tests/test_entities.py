@@ -240,3 +240,14 @@ def test_short_forms_and_capitalised_bodies(nlp):
 def test_a_lone_common_head_is_not_an_organisation(nlp):
     orgs = _orgs(nlp, "La délégation a visité la Mission puis le Programme.")
     assert orgs == {}
+
+
+def test_a_kind_of_organisation_names_one(nlp):
+    orgs = _orgs(nlp, "Elle a soutenu plusieurs causes, notamment Sourire d'Enfant, une organisation à but non "
+                      "lucratif, et l'ONG Terre Solidaire.")
+    assert any(o.startswith("Sourire") for o in orgs), orgs
+
+
+def test_the_un_in_an_events_name_is_not_a_mention(nlp):
+    orgs = _orgs(nlp, "Les délégués se retrouveront à la Conférence des Nations Unies sur les océans.")
+    assert orgs == {}

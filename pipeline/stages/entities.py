@@ -84,6 +84,7 @@ class Lexicon:
     state_heads: frozenset  # "gouvernement", "ministère", "armée" …
     body_heads: frozenset  # "commission", "comité", "conseil" …
     unit_heads: frozenset = frozenset()  # "division", "section" …
+    kinds: frozenset = frozenset()  # "ONG", "association", "chaîne" …
 
 
 def _plural(word: str) -> str:
@@ -112,7 +113,7 @@ def _load_lexicon(folder: str) -> Lexicon:
             continue
         if line.startswith("#"):
             head = line.lstrip("#").strip().lower()
-            if head in ("not organisations", "state bodies", "body heads", "units"):
+            if head in ("not organisations", "state bodies", "body heads", "units", "kinds"):
                 current = head
             continue
         if current:
@@ -120,7 +121,8 @@ def _load_lexicon(folder: str) -> Lexicon:
     return Lexicon(places, max((len(p.split()) for p in places), default=1), nationality,
                    frozenset(countries), frozenset(sections.get("not organisations", ())),
                    frozenset(sections.get("state heads", sections.get("state bodies", ()))),
-                   frozenset(sections.get("body heads", ())), frozenset(sections.get("units", ())))
+                   frozenset(sections.get("body heads", ())), frozenset(sections.get("units", ())),
+                   frozenset(sections.get("kinds", ())))
 
 
 def load_lexicon() -> Lexicon:
@@ -289,6 +291,10 @@ class EntityRecognizer:
             if surface in self.generic_aliases and e + 1 < len(doc) and \
                     words[e] in ("sur", "contre", "pour") and not _is_cap(words[e + 1]):
                 continue  # "Pacte mondial sur les réfugiés" is another compact, not the UN's
+            if span.label_ == self.un_id and s >= 2 and words[s - 1] == "des" and any(
+                    _is_cap(words[k]) and fold(words[k]) in self.lex.not_org_heads
+                    for k in range(max(0, s - 4), s - 1)):
+                continue  # "la Conférence des Nations unies sur …": the name of an event
             spans.append(span)
         if self.un_id and "Organisation" in doc_text(doc):
             for i, word in enumerate(words):
@@ -371,6 +377,9 @@ class EntityRecognizer:
                 m = self._person(doc, ent)
                 if m:
                     people.append(m)
+            elif label in ("LOC", "MISC") and self._kind_named(doc, words, ent):
+                # "l'ONG X", "X, une organisation à but non lucratif"
+                orgs.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end, ent.text, "org"))
             elif label in ("ORG", "LOC", "MISC") and self._apposed_name(doc, ent):
                 people.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end,
                                          _clean_person_text(ent.text), "person"))
@@ -579,6 +588,18 @@ class EntityRecognizer:
             j += 1
         return j > e and j < len(words) and _is_cap(words[j]) and (
             j in loc_starts or fold(words[j]) in self.lex.places)
+
+    def _kind_named(self, doc: Doc, words, ent: Span) -> bool:
+        """A name that a common noun of organisation introduces ("l'ONG X", "la chaîne X") or
+        follows in apposition ("X, une organisation à but non lucratif", "X, un mouvement …")."""
+        if not ent.text[:1].isupper() or fold(ent.text) in self.lex.places:
+            return False
+        s, e = ent.start, ent.end
+        if s >= 1 and fold(words[s - 1]) in self.lex.kinds and (s < 2 or words[s - 2].lower() in (
+                "l'", "l’", "la", "le", "une", "un", "de", "d'", "d’", "du", "cette", "ce")):
+            return True
+        return e + 2 < len(words) and words[e] == "," and words[e + 1].lower() in ("une", "un", "l'", "l’") \
+            and fold(words[e + 2]) in self.lex.kinds
 
     def _titled(self, doc: Doc, words, i: int) -> bool:
         """A title word right before token i ("le roi Abdallah", "la Haute-Commissaire X")."""
