@@ -251,3 +251,9 @@ def test_a_kind_of_organisation_names_one(nlp):
 def test_the_un_in_an_events_name_is_not_a_mention(nlp):
     orgs = _orgs(nlp, "Les délégués se retrouveront à la Conférence des Nations Unies sur les océans.")
     assert orgs == {}
+
+
+def test_a_title_word_inside_a_name_is_part_of_the_name(nlp):
+    names = _names(nlp, "L'ancien ministre mauritanien Ahmed Ould Cheikh Sidi, qui fut envoyé de l'ONU au "
+                        "Yémen, a salué l'initiative.")
+    assert names == ["Ahmed Ould Cheikh Sidi"]

@@ -120,3 +120,8 @@ def test_title_introduced_after_an_appointment_verb(nlp):
 def test_title_in_a_relative_clause_after_the_name(nlp):
     t = _titles(nlp, "Lucia Ferro, qui a été nommée directrice régionale du PAM en mars, a visité le camp.")
     assert t["Lucia Ferro"] == ["directrice régionale du PAM"]
+
+
+def test_title_after_qui_fut(nlp):
+    t = _titles(nlp, "Ahmed Ould Cheikh Sidi, qui fut ministre de la Santé, a salué l'initiative.")
+    assert t["Ahmed Ould Cheikh Sidi"] == ["ministre de la Santé"]

@@ -628,9 +628,14 @@ class EntityRecognizer:
                 return None  # "Président du Ghana": the rest is the title's complement
             toks = toks[1:]
         for n in range(1, len(toks)):
-            if match_title(self.res, doc, toks[n].i)[0] is not None:
-                toks = toks[:n]  # "Bintou Keita Cheffe de la Mission": the title is not the name
-                break
+            form, end = match_title(self.res, doc, toks[n].i)
+            if form is None:
+                continue
+            nxt = doc[end] if end < len(doc) else None
+            if end - toks[n].i == 1 and nxt is not None and nxt.text[:1].isupper() and nxt.i < ent.end:
+                continue  # "Ismail Ould Cheikh Ahmed": a title word inside the name is a name
+            toks = toks[:n]  # "Bintou Keita Cheffe de la Mission": the title is not the name
+            break
         if toks and toks[0].i > 0:
             before = self.res.titles.get(fold(doc[toks[0].i - 1].text))
             if before is not None and before.kind == "royal":

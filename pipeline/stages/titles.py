@@ -43,7 +43,8 @@ _ORDINAL = re.compile(r"^(?:\d+(?:e|è|ème|eme|er|re|ère)|\w+ième)$")
 _BRIDGE = {"actuellement", "alors", "désormais", "également", "aussi", "lui", "elle", "lui-même",
            "elle-même", "aujourd'hui", "jusqu'ici", "jusqu'alors", "depuis", "comme", "qui", "est",
            "était", "a", "avait", "été", "devenu", "devenue", "redevenu", "redevenue", "nommé",
-           "nommée", "désigné", "désignée", "élu", "élue", "réélu", "réélue", "en", "tant",
+           "nommée", "désigné", "désignée", "élu", "élue", "réélu", "réélue", "fut", "sera", "reste",
+           "demeure", "devient", "en", "tant",
            "que", "au", "aux", "poste", "fonctions", "de", "d'", "d’"}
 # words that introduce a title in the predicate: "au poste de", "aux fonctions de", "comme" …
 _INTRODUCERS = ("au poste de", "au poste d'", "au poste d’", "aux fonctions de", "en tant que",
