@@ -257,3 +257,8 @@ def test_a_title_word_inside_a_name_is_part_of_the_name(nlp):
     names = _names(nlp, "L'ancien ministre mauritanien Ahmed Ould Cheikh Sidi, qui fut envoyé de l'ONU au "
                         "Yémen, a salué l'initiative.")
     assert names == ["Ahmed Ould Cheikh Sidi"]
+
+
+def test_an_honorific_before_a_title_is_no_name(nlp):
+    names = _names(nlp, "M. le Président, je vous remercie, a dit M. de Vries.")
+    assert names == ["de Vries"]

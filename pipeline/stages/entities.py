@@ -42,7 +42,7 @@ _ORG_QUALIFIERS = {"de", "des", "du", "d'", "pour", "internationale", "mondiale"
                    "maritime", "panaméricaine", "arabe", "islamique", "africaine", "européenne"}
 # lower-case words inside a person's name ("Eduardo del Buey", "Yvo de Boer", "Mohammed bin Salman")
 _PARTICLES = {"de", "del", "della", "di", "da", "das", "dos", "do", "du", "van", "von", "der", "den",
-              "ter", "bin", "ben", "ibn", "ould", "al", "el", "abu", "abou", "y", "e", "la", "le"}
+              "ter", "bin", "ben", "ibn", "ould", "al", "el", "abu", "abou"}
 # particles that are joined to the next name by a hyphen ("al-Assad", "el-Béchir")
 _HYPHEN_PARTICLES = {"al", "el", "ad", "ar", "as", "at", "an", "az", "ash", "ould", "ben", "bin", "abu",
                      "abou", "ag", "ibn"}
