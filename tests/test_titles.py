@@ -125,3 +125,9 @@ def test_title_in_a_relative_clause_after_the_name(nlp):
 def test_title_after_qui_fut(nlp):
     t = _titles(nlp, "Ahmed Ould Cheikh Sidi, qui fut ministre de la Santé, a salué l'initiative.")
     assert t["Ahmed Ould Cheikh Sidi"] == ["ministre de la Santé"]
+
+
+def test_a_title_joined_by_et_shares_the_determiner(nlp):
+    doc = nlp("Il était alors le représentant de l'ONU et chef de la mission de l'ONU au Liberia.")
+    dets = {t.text: t.determiner for t in doc._.titles}
+    assert dets == {"représentant de l'ONU": "le", "chef de la mission de l'ONU au Liberia": "le"}

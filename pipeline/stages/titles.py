@@ -176,6 +176,10 @@ class TitleFinder:
                 continue
             ext_end = self._extend(doc, end, idx)
             t = self._mention(doc, i, ext_end, form)
+            prev = titles[-1] if titles else None
+            if t.determiner is None and prev is not None and prev.person_index is None and \
+                    prev.tok_end == t.tok_start - 1 and doc[prev.tok_end].lower_ == "et":
+                t.determiner = prev.determiner  # "le représentant de l'ONU et chef de la mission …"
             titles.append(t)
             used.update(range(t.tok_start, t.tok_end))
         # a title in the predicate of its holder: "X a été nommé représentant spécial …", "X est
