@@ -131,3 +131,9 @@ def test_a_title_joined_by_et_shares_the_determiner(nlp):
     doc = nlp("Il était alors le représentant de l'ONU et chef de la mission de l'ONU au Liberia.")
     dets = {t.text: t.determiner for t in doc._.titles}
     assert dets == {"représentant de l'ONU": "le", "chef de la mission de l'ONU au Liberia": "le"}
+
+
+def test_title_before_a_name_glued_to_its_acronym(nlp):
+    t = _titles(nlp, "La directrice générale de l'Organisation internationale pour les migrations (OIM),"
+                     "Ana Souza, a parlé.")
+    assert t["Ana Souza"] == ["directrice générale de l'Organisation internationale pour les migrations"]

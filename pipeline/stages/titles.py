@@ -388,6 +388,8 @@ class TitleFinder:
         end = m.tok_start
         if m.honorific:
             end -= 1
+        if end > 0 and m.start > doc[m.tok_start].idx and doc[end - 1].text == "(":
+            end -= 1  # "… pour les migrations (OIM),António Vitorino": the tokenizer glued "OIM),"
         while end > 0 and doc[end - 1].text == ",":
             end -= 1
         starts: list[tuple[int, TitleForm]] = []
