@@ -5,8 +5,10 @@ Checks: every .tsv parses (header first, `#` comments and blank lines allowed an
 with exactly the header's number of tab-separated cells on every data line; enumerated columns
 hold allowed values; no duplicate keys; organisation parents and role-holder organisations exist;
 role-holder roles exist in titles.tsv; dates are ISO and ordered; no two holders of one post overlap;
-not_people.txt has its three sections; every boilerplate pattern compiles, is anchored, matches
-its positive examples and none of the prose examples below. Exit status 1 on any error.
+not_people.txt has its three sections; places.tsv has known kinds, no form twice and none that
+not_people.txt lists; org_heads.txt has its three sections; every boilerplate pattern compiles,
+is anchored, matches its positive examples and none of the prose examples below. Exit status 1
+on any error.
 """
 from __future__ import annotations
 
@@ -132,7 +134,8 @@ for n, r in orgs:
         err(f"organisations.tsv:{n}: empty or padded alias in {r['aliases']!r}")
     for s in [r["name"], r["acronym"], *aliases]:
         if s:
-            surface[fold(s)].add(r["id"])
+            # short and all-caps forms are matched case-sensitively ("DPA" ≠ "dpa"), others folded
+            surface[s if len(s) <= 6 or s.isupper() else fold(s)].add(r["id"])
 for n, r in orgs:
     if r["parent"] and r["parent"] not in ids:
         err(f"organisations.tsv:{n}: parent {r['parent']!r} is not an id")
@@ -202,6 +205,57 @@ for n, ln in enumerate(text.splitlines(), 1):
         err(f"not_people.txt:{n}: duplicate in section {section}: {s!r}")
     seen_sec[section].add(s)
     counts[section] += 1
+not_people_all = {fold(x) for sec in ("groups", "false persons") for x in seen_sec[sec]}
+
+# ---------------------------------------------------------------- places.tsv
+places = read_tsv("places.tsv", ["name", "kind", "aliases", "adjectives"])
+place_forms: dict[str, int] = {}
+for n, r in places:
+    check_enum("places.tsv", n, "kind", r["kind"], {"country", "territory", "region", "city"})
+    aliases = r["aliases"].split("|") if r["aliases"] else []
+    if any(not a.strip() or a != a.strip() for a in aliases):
+        err(f"places.tsv:{n}: empty or padded alias in {r['aliases']!r}")
+    for form in [r["name"], *aliases]:
+        key = fold(form)
+        if key in place_forms:
+            err(f"places.tsv:{n}: {form!r} already on line {place_forms[key]}")
+        place_forms[key] = n
+        if key in not_people_all:
+            err(f"places.tsv:{n}: {form!r} is also in not_people.txt")
+    adj = r["adjectives"]
+    if r["kind"] in ("country", "territory") and adj != "-" and \
+            not re.fullmatch(r"[a-zà-ÿ'-]+\|[a-zà-ÿ'-]+", adj):
+        err(f"places.tsv:{n}: adjectives must be 'masculine|feminine' in lower case or '-': {adj!r}")
+    if r["kind"] in ("region", "city") and adj != "-" and not re.fullmatch(r"[a-zà-ÿ'-]+\|[a-zà-ÿ'-]+", adj):
+        err(f"places.tsv:{n}: adjectives must be 'masculine|feminine' or '-': {adj!r}")
+
+# ---------------------------------------------------------------- org_heads.txt
+heads_text = (HERE / "org_heads.txt").read_text(encoding="utf-8")
+head_sections: dict[str, set] = {}
+current = None
+for n, ln in enumerate(heads_text.splitlines(), 1):
+    s_ = ln.strip()
+    if not s_:
+        continue
+    if s_ in ("# not organisations", "# state bodies", "# body heads", "# units", "# kinds"):
+        current = s_[2:]
+        head_sections[current] = set()
+        continue
+    if s_.startswith("#"):
+        continue
+    if current is None:
+        err(f"org_heads.txt:{n}: entry before any section header")
+        continue
+    if s_ != s_.lower():
+        err(f"org_heads.txt:{n}: not lower-case: {s_!r}")
+    if s_ in head_sections[current]:
+        err(f"org_heads.txt:{n}: duplicate in section {current}: {s_!r}")
+    head_sections[current].add(s_)
+if set(head_sections) != {"not organisations", "state bodies", "body heads", "units", "kinds"}:
+    err(f"org_heads.txt: needs the sections '# not organisations', '# state bodies', '# body heads', '# units', '# kinds'; found {sorted(head_sections)}")
+clash = head_sections.get("not organisations", set()) & head_sections.get("body heads", set())
+if clash:
+    err(f"org_heads.txt: heads both of events and of bodies: {sorted(clash)}")
 
 # ---------------------------------------------------------------- boilerplate.tsv
 boiler = read_tsv("boilerplate.tsv", ["pattern", "what"])
@@ -221,7 +275,7 @@ BOILER_YES = [
     "Partager sur Facebook", "Partager cet article", "Facebook Twitter LinkedIn WhatsApp E-mail",
     "Share on FacebookShare on Twitter", "(AFP)", "(Belga)", "Reuters.", "APS.", "Keystone-ATS",
     "ATS / Keystone-SDA", "mcl avec AFP", "Avec ONU Info", "avec agences",
-    "Par Jeanne Dupont · exemple.fr", "Par Jean-Marc Martin", "Discussion about this post", "Short Url",
+    "Par Jeanne Dupont · exemple.fr", "Par Jean-Marc Martin", "Par Luc Bernard, avec AFP", "Discussion about this post", "Short Url",
     "Publié le Lundi 3 avril 2023", "Mis à jour le 12/05/2024 à 08h15", "/ Màj. le 2 mars 2024 à 10:20",
     "Publié le 2024-02-01", "• 2023-05-06 12:00:01", "2021-03-04", "5 févr. 2024, 09:12",
     "Le 3 mars 2019 - 512 mots", "Genève, 4 juin 2024", "New York, 12 mai, APS",
@@ -285,6 +339,8 @@ print(f"honorifics.tsv    {len(hon)} rows")
 print(f"organisations.tsv {len(orgs)} rows")
 print(f"role_holders.tsv  {len(holders)} rows")
 print(f"not_people.txt    " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+print(f"places.tsv        {len(places)} rows")
+print(f"org_heads.txt     " + ", ".join(f"{k}: {len(v)}" for k, v in head_sections.items()))
 print(f"boilerplate.tsv   {len(boiler)} patterns; {len(BOILER_YES)} positive / {len(BOILER_NO)} prose examples")
 print(loaded)
 for w in warnings:

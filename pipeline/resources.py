@@ -35,7 +35,8 @@ def fold(text: str) -> str:
 # The files a pipeline reads; a saved pipeline copies exactly these (`pipeline/stages/_component.py`).
 RESOURCE_FILES = ("speech_verbs.tsv", "titles.tsv", "honorifics.tsv", "organisations.tsv",
                   "role_holders.tsv", "not_people.txt", "boilerplate.tsv", "naming_cues.txt",
-                  "person_nouns.txt", "org_descriptions.tsv", "speaker_ranker.json")
+                  "person_nouns.txt", "org_descriptions.tsv", "speaker_ranker.json",
+                  "places.tsv", "org_heads.txt")
 
 
 def resources_path(path: Optional[str | Path] = None) -> Path:

@@ -6,14 +6,19 @@ component runs before the parser and fixes every token's `is_sent_start` from pu
 that never break inside a quotation; the parser respects preset boundaries.
 
 Paragraph kinds: `prose`, `title` (first line, headline-like), `heading` (short line without final
-punctuation), `caption` (photo caption starting with a credit such as "UNICEF/Nom Prénom"), and
-`boilerplate` (share buttons, agency credits, timestamps: patterns in models/boilerplate.tsv).
-Captions and boilerplate are not prose: no quotations or people are taken from them.
+punctuation), `caption` (photo caption: a line that starts with a credit such as "UNICEF/Nom
+Prénom" or "PHOTO NOM, ARCHIVES AGENCE", or ends with one: "… Photo : AGENCE/Nom", "© NOM -
+AFP"), and `boilerplate` (share buttons, agency credits, timestamps: patterns in
+models/boilerplate.tsv). Captions and boilerplate are not prose: no quotations are taken from
+them. Inside a line, `Block.furniture` marks what is not the story: datelines ("GENÈVE (Reuters)
+-", "Rome, 4 sept 2024 (AFP) –", "(Genève)") and credits ("(Xinhua)" after the last sentence,
+"(Photo, AFP)", "KEYSTONE/EPA/NOM", a site name after a headline); the entity stage takes no
+person or organisation from them, and the story's first sentence starts after a dateline.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy
@@ -31,6 +36,16 @@ class Block:
     end: int
     kind: str  # prose | title | heading | caption | boilerplate
     credit_end: int = -1  # for captions: end of the credit ("MINUSCA/Leonel Grothe")
+    # spans of the line that are not part of the story, as (start, end, what) with `what` in
+    # "dateline" ("GENÈVE (Reuters) -", "Rome, 4 sept 2024 (AFP) –") and "credit" (photo and
+    # copy credits: "Photo : AGENCE/Prénom Nom", "(Xinhua)" after the last sentence, "© X - AFP")
+    furniture: list = field(default_factory=list)
+
+    def furniture_at(self, offset: int) -> Optional[str]:
+        for a, b, what in self.furniture:
+            if a <= offset < b:
+                return what
+        return None
 
 
 @dataclass
@@ -46,8 +61,54 @@ class QuoteSpan:
 
 _CREDIT = re.compile(
     r"^(?P<credit>(?:[A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,2})/(?:[A-ZÀ-Ý][\w'\-]+\.?)"
-    r"(?: (?:[A-ZÀ-Ý][\w'\-]+|de|da|van|von|dos|del)){0,3})\s+(?=[A-ZÀ-Ý«\"“])")
+    r"(?: (?!(?:Des|Les|Le|La|Un|Une|Deux|Trois|Dans|Au|En|Lors)\b)(?:[A-ZÀ-Ý][\w'\-]+|de|da|van|von|dos|del)){0,3})"
+    r"\s+(?=[A-ZÀ-Ý«\"“])")
 _END_PUNCT = tuple(".!?:;…»\"”)")
+
+# -- furniture inside a line: datelines and credits ------------------------------------------
+_UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
+_UPWORD = rf"[{_UP}][{_UP}'’.\-]+"
+_TCWORD = rf"[{_UP}][\w'’.\-]*"
+_MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
+_DATE = (rf"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(?:le\s+)?"
+         rf"\d{{1,2}}(?:er)?\s+{_MONTH}(?:\s+\d{{4}})?")
+_PAREN = r"\([^()\n]{1,40}\)"
+_SEP = r"\s*(?:--|[-–—:])\s*"
+_DASH = r"\s*(?:--|[-–—])\s*"
+# "GENÈVE (Reuters) -", "NEW YORK:", "GENEVE (Nations Unies), 13 décembre (Xinhua) --"
+_DATELINE_UP = re.compile(
+    rf"(?P<place>{_UPWORD}(?:\s+{_UPWORD}){{0,3}})(?P<more>(?:\s*{_PAREN})?(?:\s*,\s*{_DATE})?"
+    rf"(?:\s*,?\s*{_PAREN})?){_SEP}(?=\S)")
+# "Rome, 4 sept 2024 (AFP) –", "New York, le 8 août 2005 –", "Genève (ONU Info) –"
+_DATELINE_TC = re.compile(
+    rf"{_TCWORD}(?:\s+{_TCWORD}){{0,3}}(?:\s*,\s*{_DATE}(?:\s*,?\s*{_PAREN})?{_SEP}|"
+    rf"\s*{_PAREN}{_DASH})(?=\S)")
+# "(Genève) Le procès …", "(VOVWORLD) - La 30e …"
+_DATELINE_PAREN = re.compile(rf"\((?:[^()\s]+(?: [^()\s]+){{0,2}})\)(?:{_DASH}|\s+)(?=[{_UP}«\"“])")
+_SENT_END_CHARS = ".!?…»\"”"
+_CREDIT_END = [
+    # "(Xinhua)", "(Photo, AFP)." after the last sentence of a paragraph
+    re.compile(rf"(?<=[{_SENT_END_CHARS}])\s*\((?:[^()\n]{{1,30}})\)\s*\.?\s*$"),
+    # "… journalistes. Photo MINUSS", "Photo d'archives AFP", "Photo : AGENCE/Prénom Nom |"
+    re.compile(rf"(?:(?<=[{_SENT_END_CHARS}])\s*|^)(?:photos?|crédit(?:s)?(?:\s+photo)?)\b"
+               rf"(?:\s+d['’]archives?)?\s*[:,]?[^.!?\n]{{0,60}}$", re.IGNORECASE),
+    # "… - © PRÉNOM NOM - AFP"
+    re.compile(r"\s*[-–—|]?\s*©[^\n]{0,80}$"),
+    # "… l'organisation. KEYSTONE/EPA/PRÉNOM NOM", "… du pays. EJ/Radio Nom"
+    re.compile(rf"(?<=[{_SENT_END_CHARS}])\s+[{_UP}][\w.\-]*(?:\s[{_UP}][\w.\-]*)?/[\w.'’\- /]{{2,60}}$"),
+    # "… 20 Minutes avec AFP"
+    re.compile(r"(?<=\s)avec\s+(?:l['’])?(?:AFP|AP|ATS|Reuters|Belga|Xinhua|Anadolu|EFE|dpa|ANSA|APS|MAP|"
+               r"Keystone-ATS|[Aa]gences?)\s*$"),
+]
+# anywhere: "(Photo, AFP)", "(photo : X)"
+_CREDIT_PAREN = re.compile(r"\((?:photos?|crédit\s+photo)\b[^()\n]{0,40}\)", re.IGNORECASE)
+# at a caption's start: "PHOTO PRÉNOM NOM, ARCHIVES REUTERS La …", "STR/AFP Conférence …"
+_CREDIT_START = [
+    re.compile(rf"(?:PHOTOS?|Photos?)\s*:?\s*(?:[{_UP}0-9][{_UP}0-9'’.\-/&]*\b[ ,]*)+(?=[{_UP}][a-zà-ÿ])"),
+    re.compile(rf"[{_UP}][\w.\-]*(?:/[{_UP}0-9.\-]{{2,}})+\s+(?=[{_UP}«\"“])"),
+]
+# a headline's site suffix: "… en Suisse - Xinhua - french.news.cn"
+_SITE_SUFFIX = re.compile(r"(?:\s[-|–—]\s[^-|–—\n]{1,40})*\s[-|–—]\s[\w.-]+\.[a-z]{2,4}\s*$")
 _ABBREV = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "av", "etc", "no",
            "vol", "p", "art", "cf", "env", "j.-c", "s.e", "gén", "col", "lt", "sgt"}
 _OPEN = {"«": "»", "“": "”", "‹": "›", "„": "“"}
@@ -72,16 +133,71 @@ def split_blocks(text: str, res: Resources) -> list[Block]:
         credit_end = -1
         words = stripped.split()
         m = _CREDIT.match(stripped)
+        furniture: list = []
         if res.boilerplate_any is not None and res.boilerplate_any.fullmatch(stripped):
             kind = "boilerplate"
         elif m and fold(m.group("credit").split("/")[0]) in res.credit_keys:
             kind = "caption"
             credit_end = start + m.end("credit")
-        elif len(words) <= 14 and len(stripped) < 120 and not _ends_sentence(stripped):
-            kind = "title" if first else "heading"
-        blocks.append(Block(start, end, kind, credit_end))
+            furniture.append((start, credit_end, "credit"))
+        else:
+            furniture, photo = line_furniture(stripped, start, res)
+            if photo:
+                kind = "caption"
+                credit_end = max((b for a, b, w in furniture if a == start and w == "credit"),
+                                 default=-1)
+            elif len(words) <= 14 and len(stripped) < 120 and not _ends_sentence(stripped):
+                kind = "title" if first else "heading"
+                furniture = [f for f in furniture if f[2] != "dateline"]  # "SIDA : le bilan"
+        blocks.append(Block(start, end, kind, credit_end, furniture))
         first = False
     return blocks
+
+
+def line_furniture(line: str, offset: int, res: Resources) -> tuple[list, bool]:
+    """Datelines and credits inside one stripped line -> ([(start, end, what)], whether the line
+    is a photo caption). Offsets are `offset` + positions in `line`."""
+    spans = []
+    photo = False
+    m = _DATELINE_UP.match(line)
+    if m and not (not m.group("more") and " " not in m.group("place") and
+                  fold(m.group("place").rstrip(".")) in res.credit_keys) and \
+            not any(w in res.honorifics or w.capitalize() in res.honorifics for w in m.group("place").split()) \
+            and not line[m.end():].startswith(("«", "“", '"')):
+        # "HCR : …" is a kicker and "M. GUTERRES : « … »" a speaker's header, not a place
+        spans.append((offset, offset + m.end(), "dateline"))
+    else:
+        m = _DATELINE_TC.match(line) or _DATELINE_PAREN.match(line)
+        if m:
+            spans.append((offset, offset + m.end(), "dateline"))
+    if not spans:
+        for pattern in _CREDIT_START:
+            m = pattern.match(line)
+            if m:
+                spans.append((offset, offset + m.end(), "credit"))
+                photo = True
+                break
+    # credits at the end of the line, peeled off one after the other ("… KEYSTONE/EPA/NOM © KEYSTONE")
+    rest = len(line)
+    found = True
+    while found:
+        found = False
+        for n, pattern in enumerate(_CREDIT_END):
+            m = pattern.search(line, 0, rest)
+            if m and m.start() > 0 and len(line[m.start():rest].split()) <= 8:
+                spans.append((offset + m.start(), offset + rest, "credit"))
+                # a photo credit ends a caption; an agency's copy credit after the last sentence
+                # ("(Xinhua)", "avec AFP") or a source ("EJ/Radio X") ends an article's paragraph
+                photo = photo or n == 1 or (n in (2, 3) and len(line.split()) <= 60)
+                rest = m.start()
+                found = True
+                break
+    for m in _CREDIT_PAREN.finditer(line):
+        spans.append((offset + m.start(), offset + m.end(), "credit"))
+    m = _SITE_SUFFIX.search(line)
+    if m and m.start() > 0:
+        spans.append((offset + m.start(), offset + len(line), "credit"))
+    return sorted(spans), photo
 
 
 def _ends_sentence(line: str) -> bool:
@@ -237,6 +353,9 @@ def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> 
     for b in blocks:
         if not inside[b.start] or b.kind in ("caption", "boilerplate"):
             starts.add(b.start)
+        for a, e, _ in b.furniture:
+            if a == b.start and e < b.end and not inside[e]:
+                starts.add(e)  # the story starts after a dateline or a caption's credit
     pattern = _SENTENCE_END
     for b in blocks:
         for m in pattern.finditer(text, b.start, b.end):
