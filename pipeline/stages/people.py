@@ -101,10 +101,20 @@ def _apposition_gender(doc: Doc, m, res: Resources) -> Optional[tuple[str, str]]
     pairs = []
     if s >= 2:
         pairs.append((doc[s - 2], doc[s - 1]))
+    if s >= 3 and doc[s - 1].text == "," and (
+            s == 3 or doc[s - 3].is_sent_start or doc[s - 4].is_punct or doc[s - 4].lower_ == "comme"):
+        # the whole phrase before the comma: "Une habitante, X", "Tout comme son prédécesseur,
+        # X" (not the end of a longer one: "la porte-parole de la Mission, X")
+        pairs.append((doc[s - 3], doc[s - 2]))
     if e + 2 < len(doc) and doc[e].text == ",":
         pairs.append((doc[e + 1], doc[e + 2]))
     for det, noun in pairs:
-        g = _DET_GENDER.get(det.lower_) if det.lower_ in ("le", "la", "un", "une") else None
+        low = det.lower_
+        g = _DET_GENDER.get(low) if low in ("le", "la", "un", "une") else None
+        if low in ("son", "sa", "leur", "notre", "votre", "mon", "ma") and noun.pos_ == "NOUN":
+            # a possessive agrees with the noun, whose gender is the person's: "son
+            # prédécesseur, X", "sa collègue, X"
+            g = {"Masc": "male", "Fem": "female"}.get((noun.morph.get("Gender") or [""])[0])
         if not g or noun.pos_ not in ("NOUN", "PROPN") or fold(noun.text) in res.titles:
             continue
         if noun.is_title != (noun.pos_ == "PROPN") and noun.pos_ == "PROPN":
