@@ -331,8 +331,11 @@ class _DocAttribution:
                 (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "qui" and t.i > sent.start))
             if pour or low == "selon" or (low == "d'" and t.i + 1 < len(doc) and
                                           doc[t.i + 1].lower_ == "après"):
-                if pour and doc[t.i + 1].lower_ == "qui":  # "X, pour qui « … »": X said it
-                    tok = self._last_entity_token(max(sent.start, t.i - 8), t.i)
+                nxt_low = self.lows[t.i + 1] if t.i + 1 < len(doc) else ""
+                if (pour and nxt_low == "qui") or nxt_low in ("lequel", "laquelle", "lesquels",
+                                                              "lesquelles"):
+                    # "X, pour qui « … »", "les déclarations de X selon lesquelles « … »"
+                    tok = self._last_entity_token(max(sent.start, t.i - 10), t.i)
                 else:
                     tok = self._first_entity_token(t.i + 1, min(sent.end, t.i + 8))
                 if tok is not None:
@@ -390,6 +393,11 @@ class _DocAttribution:
             otok, _ = self.subject_of(outer)
             if otok is not None:
                 slot("outer", otok, cue, outer, self.doc[outer].text)
+                # a report inside a report ("X a déclaré que Y avait reconnu « … »") is X's:
+                # the outer speaker's slot comes first
+                o = out.pop()
+                k = next((n for n in range(len(out) - 1, -1, -1) if out[n].verb == verb_i), len(out))
+                out.insert(k, o)
 
     def _lemma(self, i: int) -> str:
         lemma = verb_lemma(self.doc[i], self.res)
@@ -739,16 +747,25 @@ class _DocAttribution:
         e.gender = c.gender
 
     def _reported(self) -> bytearray:
-        """Token -> 1 inside the reported words of an indirect quotation (computed once)."""
+        """Token -> 1 inside reported words (computed once): the indirect quotations, and the
+        clause after "que" of a speech verb even where a quotation inside it took the place of
+        an indirect one ("affirmant que le meurtre de X était une « exécution »")."""
         rep = getattr(self, "_rep", None)
         if rep is None:
-            rep = self._rep = bytearray(len(self.doc) + 1)
-            for q in self.doc._.quotes or []:
+            doc = self.doc
+            rep = self._rep = bytearray(len(doc) + 1)
+            for q in doc._.quotes or []:
                 if q.type != "indirect":
                     continue
-                span = self.doc.char_span(q.start, q.end, alignment_mode="expand")
+                span = doc.char_span(q.start, q.end, alignment_mode="expand")
                 if span is not None:
                     rep[span.start:span.end] = b"\x01" * len(span)
+            lows = self.lows
+            for sent in self.sents:
+                for i in range(sent.start, sent.end - 1):
+                    if lows[i + 1] in ("que", "qu'", "qu’") and is_speech_verb(doc[i], self.res):
+                        rep[i + 2:sent.end] = b"\x01" * (sent.end - i - 2)
+                        break
         return rep
 
     def _subjects_of_sentence(self, s: int) -> set:
