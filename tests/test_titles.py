@@ -137,3 +137,11 @@ def test_title_before_a_name_glued_to_its_acronym(nlp):
     t = _titles(nlp, "La directrice générale de l'Organisation internationale pour les migrations (OIM),"
                      "Ana Souza, a parlé.")
     assert t["Ana Souza"] == ["directrice générale de l'Organisation internationale pour les migrations"]
+
+
+def test_a_name_inside_an_outer_title_names_the_inner_one(nlp):
+    t = _titles(nlp, "« Le temps presse », a déclaré l'ancienne conseillère du président "
+                     "brésilien, Paulo Mendes, pour les questions agricoles.")
+    assert t["Paulo Mendes"] == ["président brésilien"]
+    t = _titles(nlp, "Le porte-parole du Secrétaire général, Stéphane Dupré, a répondu.")
+    assert t["Stéphane Dupré"] == ["porte-parole du Secrétaire général"]

@@ -425,6 +425,14 @@ class TitleFinder:
         if not starts:
             return []
         starts.sort()
+        if len(starts) > 1 and m.tok_end + 1 < len(doc) and doc[m.tok_end].text == "," and \
+                doc[m.tok_end + 1].lower_ in ("pour", "chargé", "chargée", "auprès", "aux", "au"):
+            # "l'ancienne conseillère du président américain, Joe Biden, pour les Affaires
+            # migratoires": the outer title goes on after the name, which names the inner one
+            j, form = starts[-1]
+            if doc[j - 1].lower_ in ("du", "des", "de", "d'", "d’") or \
+                    doc[j - 2].lower_ in ("de", "d'", "d’"):
+                starts = [starts[-1]]
         # split the stretch only where a new title begins after a comma or "et" (+ determiner);
         # "représentant spécial du secrétaire général" stays one title
         heads = [starts[0]]
