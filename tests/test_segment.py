@@ -100,3 +100,12 @@ def test_a_speakers_header_is_not_a_dateline_and_avec_needs_an_agency():
                      "Le PAM travaille avec l'OMS\n\n"
                      "Le bilan a été publié mardi par les autorités locales de la province, avec AFP")
     assert out == [("prose", []), ("heading", []), ("prose", [("credit", "avec AFP")])]
+
+
+def test_a_closing_mark_whose_opening_was_left_out():
+    res = load_resources()
+    text = ("Le bilan s'alourdit d'heure en heure », a déploré M. Okafor devant la presse.\n"
+            "La route est coupée » depuis lundi selon les habitants.")
+    blocks = split_blocks(text, res)
+    spans = [text[q.start:q.end] for q in find_quote_spans(text, blocks, res.incise_forms)]
+    assert spans == ["Le bilan s'alourdit d'heure en heure"]  # only before an incise

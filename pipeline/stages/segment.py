@@ -211,8 +211,10 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(_END_PUNCT)
 
 
-def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
-    """Quotation-mark spans over the text, paragraph-aware.
+def find_quote_spans(text: str, blocks: list[Block], incise_forms=frozenset()) -> list[QuoteSpan]:
+    """Quotation-mark spans over the text, paragraph-aware. `incise_forms` (the conjugated
+    speech verbs of `Resources.incise_forms`) recognises an incise after a closing mark whose
+    opening mark was left out.
 
     « » and “ ” nest; straight quotes toggle by their context. A « still open at a paragraph end
     continues when the next paragraph opens with « (French multi-paragraph style); otherwise the
@@ -225,9 +227,17 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
         b = prose[i]
         paired = _pair_straight(text, b)
         j = b.start
+        opened = False  # a mark has opened a quotation in this paragraph
         while j < b.end:
             ch = text[j]
             opener = None
+            if ch in ("»", "”") and not opened and j > b.start and \
+                    _orphan_close(text, b, j, incise_forms):
+                # « missing at the paragraph start: "C'est une catastrophe », a déploré X."
+                spans.append(QuoteSpan(b.start, j, "«", closed=False))
+                opened = True
+                j += 1
+                continue
             if ch in _OPEN:
                 opener = ch
             elif ch == '"' and paired is not None:
@@ -250,6 +260,7 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
             if opener is None:
                 j += 1
                 continue
+            opened = True
             close_at, end_block = _find_close(text, prose, i, j, opener)
             if close_at is None:
                 # unbalanced: end at the paragraph end
@@ -264,6 +275,24 @@ def find_quote_spans(text: str, blocks: list[Block]) -> list[QuoteSpan]:
         i += 1
     trimmed = (_trim(text, s) for s in spans)
     return [s for s in trimmed if s.end > s.start]
+
+
+# ", a déploré", ", souligne-t-elle", ", estime X": what follows a closing mark in an incise
+_INCISE_START = re.compile(r"\s*,\s*([^\W\d_]+)(-t-(?:il|elle)|-(?:il|elle))?\b")
+
+
+def _orphan_close(text: str, b: Block, j: int, incise_forms) -> bool:
+    """A closing mark at j with no opening mark before it in its paragraph, followed by an
+    incise (", a déploré X", ", souligne-t-elle"): the opening mark was left out at the start of
+    the paragraph, which the closing mark ends."""
+    head = text[b.start:j]
+    if any(c in head for c in "«“\"") or len(head.split()) < 4:
+        return False
+    m = _INCISE_START.match(text, j + 1, min(b.end, j + 60))
+    if m is None:
+        return False
+    word = m.group(1).lower()
+    return word in ("a", "ont", "avait", "avaient") or word in incise_forms or bool(m.group(2))
 
 
 def _single_close(text: str, j: int, end: int) -> int | None:
@@ -390,7 +419,7 @@ class Segmenter:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         blocks = split_blocks(text, self.res)
-        quotes = find_quote_spans(text, blocks)
+        quotes = find_quote_spans(text, blocks, self.res.incise_forms)
         starts = sentence_starts(text, blocks, quotes)
         doc._.blocks = blocks
         doc._.quote_spans = quotes
