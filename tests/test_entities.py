@@ -262,3 +262,8 @@ def test_a_title_word_inside_a_name_is_part_of_the_name(nlp):
 def test_an_honorific_before_a_title_is_no_name(nlp):
     names = _names(nlp, "M. le Président, je vous remercie, a dit M. de Vries.")
     assert names == ["de Vries"]
+
+
+def test_a_name_apposed_to_a_person_noun_is_a_person(nlp):
+    doc = nlp("Une habitante, Nyamal Deng Kuol, affirme se sentir en sécurité depuis son arrivée.")
+    assert [m.text for m in doc._.person_mentions] == ["Nyamal Deng Kuol"]

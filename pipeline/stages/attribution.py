@@ -161,7 +161,13 @@ class _DocAttribution:
                             c.lower_ == "par" and c.dep_ == "case" for c in child.children)
                             and any(c.dep_ == "aux:pass" for c in h.children)):
                         return child.i, "agent"
-            subj = [c for c in h.children if c.dep_ in SUBJ_DEPS and c.lower_ != "-t"]
+            clitic = next((k for k in range(max(0, h.i - 3), h.i) if self.lows[k] in PRONOUNS
+                           and doc[k].text.startswith("-")), None)
+            if clitic is not None:
+                return clitic, "verb"  # "a-t-elle signalé": whatever the parser attached
+            subj = [c for c in h.children if c.dep_ in SUBJ_DEPS and c.lower_ != "-t" and
+                    not (c.i in self.disc.by_token and self.disc.by_token[c.i].in_quote and
+                         not self._in_quote(h.i))]
             if subj:
                 # "a-t-il" parses as two subjects: the clitic is the real one
                 s = next((c for c in subj if c.lower_ in PRONOUNS), subj[0])
@@ -186,6 +192,22 @@ class _DocAttribution:
                 continue
             break
         return None, "none"
+
+    def _in_quote(self, i: int) -> bool:
+        m = self.disc.by_token.get(i)
+        if m is not None:
+            return m.in_quote
+        return bool(self._quoted()[i])
+
+    def _quoted(self) -> bytearray:
+        q = getattr(self, "_q", None)
+        if q is None:
+            q = self._q = bytearray(len(self.doc) + 1)
+            for qs in self.doc._.quote_spans or []:
+                span = self.doc.char_span(qs.start, qs.end, alignment_mode="expand")
+                if span is not None:
+                    q[span.start:span.end] = b"\x01" * len(span)
+        return q
 
     def _closest_subject(self, s: int, verb: int) -> Optional[int]:
         """Correct the parser's subject: a subject across a colon or semicolon belongs to
@@ -359,7 +381,12 @@ class _DocAttribution:
         if verb_i is None:
             for t in doc[span.end: sent.end]:
                 if is_speech_verb(t, res) and t.pos_ == "VERB" and t.i not in self._title_tokens():
-                    tok, how = self.subject_of(t.i)
+                    tok, how = None, "verb"
+                    if doc[t.i - 1].text in (",", "»", "”", '"'):
+                        # ", indique le haut-commissaire": an incise, its subject follows
+                        tok = self.inverted_subject(t.i, sent.end)
+                    if tok is None:
+                        tok, how = self.subject_of(t.i)
                     if tok is None:
                         tok = self.inverted_subject(t.i, sent.end)
                     if tok is not None:

@@ -36,7 +36,7 @@ from ._ext import ensure_extensions, guarded, sentences, token_texts
 
 SUBJ_DEPS = frozenset({"nsubj", "nsubj:pass", "expl:subj", "csubj"})
 OBJ_DEPS = frozenset({"obj", "iobj", "obl:arg"})
-OBL_DEPS = frozenset({"obl", "obl:mod", "obl:agent", "nmod"})
+OBL_DEPS = frozenset({"obl", "obl:mod", "obl:agent"})
 
 PRONOUNS = {"il": ("male", False), "elle": ("female", False), "ils": ("male", True),
             "elles": ("female", True), "-il": ("male", False), "-elle": ("female", False),

@@ -720,6 +720,9 @@ class EntityRecognizer:
                 return False
             if tok.lower_ in ("le", "la", "l'", "l’") and match_title(self.res, doc, j + 1)[0]:
                 return True
+            if tok.lower_ in ("un", "une", "le", "la", "l'", "l’") and \
+                    fold(doc[j + 1].text) in self.res.person_nouns:
+                return True  # "Une habitante, Nyakuoth Gatluak, affirme …"
         return False
 
     def _merge_apostrophe_names(self, doc: Doc, people: list[EntMention]) -> list[EntMention]:
