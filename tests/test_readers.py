@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.readers import ReadError, iter_articles
 from pipeline.readers.datasets import normalise_date, read_dataset
-from pipeline.readers.html import read_html
+from pipeline.readers.html import _iso_with_precision, read_html
 from pipeline.readers.txt import read_txt
 from pipeline.records import Article
 
@@ -311,9 +311,19 @@ def test_parquet_rows(tmp_path):
     ("2021-11-05T23:59:00Z", "2021-11-05"), ("5 novembre 2021", "2021-11-05"),
     ("novembre 2021", "2021-11"), ("November 5, 2021", "2021-11-05"),
     ("hier", None), ("mardi", None), ("", None), (None, None), ("2021-13", None),
+    # found by tests/test_fuzz.py: other scripts' digits went into `published` as they were
+    ("٢٠٢١-١١", "2021-11"), ("0000", None), ("0000-01", None),
 ])
 def test_normalise_date(value, expected):
     assert normalise_date(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-03-14T09:30Z", "2024-03-14"), ("2024-3", "2024-03"), ("2024-2-29", "2024-02-29"),
+    ("2024-02-31", None), ("٢٠٢٤-٠٣-١٤", None), ("2023-02-29", None),
+])
+def test_html_markup_dates_are_real_iso_dates(value, expected):
+    assert _iso_with_precision(value) == expected
 
 
 # ------------------------------------------------------------------------ walk, stdin, errors

@@ -26,7 +26,8 @@ __all__ = ["read_dataset", "read_jsonl", "read_csv", "read_parquet", "normalise_
 
 log = logging.getLogger(__name__)
 
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]\d{1,2}:\d{2}\S*)?\s*$")
+# ASCII digits only: "٢٠٢٤" is not an ISO date (it went into `published` as it was)
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]\d{1,2}:\d{2}\S*)?\s*$", re.ASCII)
 _MISSING = {"", "nan", "nat", "none", "null", "n/a", "na", "-", "?"}
 _CHUNK = 1000
 _CR_LINE = re.compile(r"(?<=\r)(?!\n)(?=.)", re.DOTALL)
@@ -96,6 +97,8 @@ def normalise_date(value: Any) -> Optional[str]:
         try:
             if day:
                 return _dt.date(int(year), int(month), int(day)).isoformat()
+            if int(year) == 0:
+                return None  # there is no year 0
             if month:
                 return f"{year}-{month}" if 1 <= int(month) <= 12 else None
             return year
