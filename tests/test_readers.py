@@ -230,6 +230,19 @@ def test_jsonl_rows_and_bad_rows(tmp_path):
     assert a8.id == "8" and a8.published == "2021-11" and a8.source.endswith("#row=8")
 
 
+def test_dataset_ids_are_safe_file_names(tmp_path):
+    # found while fuzzing the readers: the id names json/<id>.json and .state/<id>, so "a/b"
+    # stopped the whole run (no such folder), "../x" wrote outside the output folder and a
+    # 300-character id raised "File name too long"
+    ids = ["a/b", "../../x", "..", ".cache", "x" * 300, "é" * 150, "a\\b\x00c", "un-001"]
+    p = write(tmp_path, "news.jsonl", "\n".join(
+        json.dumps({"id": i, "text": PARA1}, ensure_ascii=False) for i in ids) + "\n")
+    got = [a.id for a in read_dataset(p)]
+    assert got[:4] == ["a_b", "_.._x", "news-3", "cache"]
+    assert got[4] == "x" * 200 and got[5] == "é" * 100
+    assert got[6:] == ["a_b_c", "un-001"]
+
+
 def test_csv_rows_custom_columns(tmp_path):
     df = pd.DataFrame({
         "ref": ["c1", "", "c3"],

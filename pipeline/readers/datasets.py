@@ -113,6 +113,17 @@ def _opt_str(value: Any) -> Optional[str]:
     return str(value).strip() or None
 
 
+_UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def _file_safe_id(value: str) -> str:
+    """An id from a dataset names the output files (json/<id>.json, .state/<id>): path separators
+    and control characters become "_", leading dots go (no hidden or parent paths) and it is cut
+    to 200 UTF-8 bytes (file names hold 255). "a/b" or a 300-character id stopped the run."""
+    value = _UNSAFE_ID.sub("_", value).lstrip(".")
+    return value.encode("utf-8")[:200].decode("utf-8", "ignore")
+
+
 def _row_article(row: dict, n: int, path: Path, reader: str, opts: dict) -> Union[Article, ReadError]:
     """One row -> Article, or the ReadError that says what is wrong with it."""
     text_col = opts["text_column"]
@@ -135,7 +146,7 @@ def _row_article(row: dict, n: int, path: Path, reader: str, opts: dict) -> Unio
     if published is None and not _is_missing(raw_date):
         log.warning("%s row %d: date %r not understood; publication date left empty", path, n, raw_date)
     return Article(
-        id=_opt_str(row.get(opts["id_column"])) or f"{path.stem}-{n}",
+        id=_file_safe_id(_opt_str(row.get(opts["id_column"])) or "") or f"{path.stem}-{n}",
         text=text,
         source=f"{path}#row={n}",
         reader=reader,
