@@ -11,9 +11,10 @@ For any input, `pipeline.extract`:
 The readers, on generated JSONL, CSV and text files and on plain bytes, yield articles or
 `ReadError`s and nothing else, with ids that are safe file names and real ISO dates.
 
-Control characters: normalisation keeps NUL and the other C0/C1 controls as they are (tabs become
-spaces, CR line ends become LF; zero-width characters, BOM, soft hyphens and the bidi marks and
-controls are dropped); the properties hold on the record's `body`, which is the normalised text.
+Control characters: normalisation makes NUL and the other C0/C1 controls spaces (offsets do not
+move), CR and CRLF line ends LF, and drops zero-width characters, BOM, soft hyphens and the bidi
+marks and controls; the properties hold on the record's `body`, the normalised text, which holds
+no control character but LF.
 
 Budget: the "fast" profile (tests/conftest.py) runs in well under a minute;
 `HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py` explores 30 times more.
@@ -43,6 +44,7 @@ _N = settings().max_examples  # of the loaded profile; cheap tests run more exam
 VALIDATOR = jsonschema.Draft202012Validator(json_schema())
 # (normalised, original) pairs normalisation may produce besides a space after « / before »
 _CHANGES = {(" ", c) for c in "\u00a0\u202f\u2009\u2007\u200a\t"} | {
+    (" ", chr(c)) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), *range(0x7f, 0xa0)]} | {
     ("'", c) for c in "’ʼ′"} | {("\n", "\r")}
 
 
@@ -63,6 +65,7 @@ def check_record(record: dict) -> None:
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
     json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
     body = record["body"]
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", body), "a control character in body"
     for where, start, end, text in spans_of(record):
         assert 0 <= start <= end <= len(body), (where, start, end, len(body))
         assert body[start:end] == text, (where, start, end, body[start:end], text)

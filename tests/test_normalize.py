@@ -40,3 +40,13 @@ def test_bidi_controls_are_dropped_and_apostrophes_read_after_drops():
     assert text == "Ingrid Solberg a dit qu'elle"
     assert raw[m.to_original(text.index("berg")):].startswith("berg")
     assert normalize(text)[0] == text
+
+
+def test_control_characters_become_spaces():
+    # found by tests/test_fuzz.py: kept, NUL and the like stuck to the next word, and
+    # "M.\x00Diallo" became a speaker's name
+    raw = "a déclaré\x0bM.\x00Diallo\x1c,\x85le\x7fHCR\tici"
+    text, m = normalize(raw)
+    assert text == "a déclaré M. Diallo , le HCR ici"
+    assert len(text) == len(raw) and m.to_original(text.index("Diallo")) == raw.index("Diallo")
+    assert normalize("«\x00Oui\x00»")[0] == "« Oui »"
