@@ -169,3 +169,12 @@ def test_find_dates_takes_the_future_hint():
     assert pairs(text, "2023-05-17") == [("jeudi", "2023-05-11", "day")]  # text alone: the past
     found = find_dates(text, "2023-05-17", is_future=lambda start, end: True)
     assert [(d.text, d.value) for d in found] == [("jeudi", "2023-05-18")]
+
+
+def test_relative_dates_at_the_ends_of_the_calendar_are_unresolved_not_fatal():
+    # found by tests/test_fuzz.py: "demain" published 9999-12-31 raised OverflowError and the
+    # whole article failed
+    assert pairs("demain, mardi prochain", "9999-12-31") == [
+        ("demain", None, None), ("mardi prochain", None, None)]
+    assert pairs("hier et mardi", "0001-01-01") == [("hier", None, None), ("mardi", None, None)]
+    assert pairs("aujourd'hui", "9999-12-31") == [("aujourd'hui", "9999-12-31", "day")]

@@ -21,3 +21,32 @@ def test_guillemets_gain_spaces_and_map_back():
     i = text.index("hier")
     assert raw[m.to_original(i):].startswith("hier")
     assert m.to_original(len(text)) == len(raw)
+
+
+def test_lone_cr_ends_a_line_and_crlf_becomes_lf():
+    # found by tests/test_fuzz.py: CR was dropped, so "«\r." came out as a glued "«." (and
+    # normalising the body again changed it) and old-Mac line ends glued paragraphs together
+    text, m = normalize("«\r. «.")
+    assert text == "«\n. « ."
+    assert normalize(text)[0] == text
+    text, m = normalize("Titre\rLe PAM a dit.\r\nFin.")
+    assert text == "Titre\nLe PAM a dit.\nFin."
+    assert m.to_original(text.index("Fin")) == "Titre\rLe PAM a dit.\r\nFin.".index("Fin")
+
+
+def test_bidi_controls_are_dropped_and_apostrophes_read_after_drops():
+    raw = "\u2066Ingrid Sol\u202eberg\u202c\u2069 a dit qu\u200b’elle"
+    text, m = normalize(raw)
+    assert text == "Ingrid Solberg a dit qu'elle"
+    assert raw[m.to_original(text.index("berg")):].startswith("berg")
+    assert normalize(text)[0] == text
+
+
+def test_control_characters_become_spaces():
+    # found by tests/test_fuzz.py: kept, NUL and the like stuck to the next word, and
+    # "M.\x00Diallo" became a speaker's name
+    raw = "a déclaré\x0bM.\x00Diallo\x1c,\x85le\x7fHCR\tici"
+    text, m = normalize(raw)
+    assert text == "a déclaré M. Diallo , le HCR ici"
+    assert len(text) == len(raw) and m.to_original(text.index("Diallo")) == raw.index("Diallo")
+    assert normalize("«\x00Oui\x00»")[0] == "« Oui »"

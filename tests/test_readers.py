@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.readers import ReadError, iter_articles
 from pipeline.readers.datasets import normalise_date, read_dataset
-from pipeline.readers.html import read_html
+from pipeline.readers.html import _iso_with_precision, read_html
 from pipeline.readers.txt import read_txt
 from pipeline.records import Article
 
@@ -230,6 +230,19 @@ def test_jsonl_rows_and_bad_rows(tmp_path):
     assert a8.id == "8" and a8.published == "2021-11" and a8.source.endswith("#row=8")
 
 
+def test_dataset_ids_are_safe_file_names(tmp_path):
+    # found while fuzzing the readers: the id names json/<id>.json and .state/<id>, so "a/b"
+    # stopped the whole run (no such folder), "../x" wrote outside the output folder and a
+    # 300-character id raised "File name too long"
+    ids = ["a/b", "../../x", "..", ".cache", "x" * 300, "é" * 150, "a\\b\x00c", "un-001"]
+    p = write(tmp_path, "news.jsonl", "\n".join(
+        json.dumps({"id": i, "text": PARA1}, ensure_ascii=False) for i in ids) + "\n")
+    got = [a.id for a in read_dataset(p)]
+    assert got[:4] == ["a_b", "_.._x", "news-3", "cache"]
+    assert got[4] == "x" * 200 and got[5] == "é" * 100
+    assert got[6:] == ["a_b_c", "un-001"]
+
+
 def test_csv_rows_custom_columns(tmp_path):
     df = pd.DataFrame({
         "ref": ["c1", "", "c3"],
@@ -311,9 +324,19 @@ def test_parquet_rows(tmp_path):
     ("2021-11-05T23:59:00Z", "2021-11-05"), ("5 novembre 2021", "2021-11-05"),
     ("novembre 2021", "2021-11"), ("November 5, 2021", "2021-11-05"),
     ("hier", None), ("mardi", None), ("", None), (None, None), ("2021-13", None),
+    # found by tests/test_fuzz.py: other scripts' digits went into `published` as they were
+    ("٢٠٢١-١١", "2021-11"), ("0000", None), ("0000-01", None),
 ])
 def test_normalise_date(value, expected):
     assert normalise_date(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-03-14T09:30Z", "2024-03-14"), ("2024-3", "2024-03"), ("2024-2-29", "2024-02-29"),
+    ("2024-02-31", None), ("٢٠٢٤-٠٣-١٤", None), ("2023-02-29", None),
+])
+def test_html_markup_dates_are_real_iso_dates(value, expected):
+    assert _iso_with_precision(value) == expected
 
 
 # ------------------------------------------------------------------------ walk, stdin, errors

@@ -26,7 +26,8 @@ __all__ = ["read_dataset", "read_jsonl", "read_csv", "read_parquet", "normalise_
 
 log = logging.getLogger(__name__)
 
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]\d{1,2}:\d{2}\S*)?\s*$")
+# ASCII digits only: "٢٠٢٤" is not an ISO date (it went into `published` as it was)
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]\d{1,2}:\d{2}\S*)?\s*$", re.ASCII)
 _MISSING = {"", "nan", "nat", "none", "null", "n/a", "na", "-", "?"}
 _CHUNK = 1000
 _CR_LINE = re.compile(r"(?<=\r)(?!\n)(?=.)", re.DOTALL)
@@ -96,6 +97,8 @@ def normalise_date(value: Any) -> Optional[str]:
         try:
             if day:
                 return _dt.date(int(year), int(month), int(day)).isoformat()
+            if int(year) == 0:
+                return None  # there is no year 0
             if month:
                 return f"{year}-{month}" if 1 <= int(month) <= 12 else None
             return year
@@ -108,6 +111,17 @@ def _opt_str(value: Any) -> Optional[str]:
     if _is_missing(value):
         return None
     return str(value).strip() or None
+
+
+_UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def _file_safe_id(value: str) -> str:
+    """An id from a dataset names the output files (json/<id>.json, .state/<id>): path separators
+    and control characters become "_", leading dots go (no hidden or parent paths) and it is cut
+    to 200 UTF-8 bytes (file names hold 255). "a/b" or a 300-character id stopped the run."""
+    value = _UNSAFE_ID.sub("_", value).lstrip(".")
+    return value.encode("utf-8")[:200].decode("utf-8", "ignore")
 
 
 def _row_article(row: dict, n: int, path: Path, reader: str, opts: dict) -> Union[Article, ReadError]:
@@ -132,7 +146,7 @@ def _row_article(row: dict, n: int, path: Path, reader: str, opts: dict) -> Unio
     if published is None and not _is_missing(raw_date):
         log.warning("%s row %d: date %r not understood; publication date left empty", path, n, raw_date)
     return Article(
-        id=_opt_str(row.get(opts["id_column"])) or f"{path.stem}-{n}",
+        id=_file_safe_id(_opt_str(row.get(opts["id_column"])) or "") or f"{path.stem}-{n}",
         text=text,
         source=f"{path}#row={n}",
         reader=reader,

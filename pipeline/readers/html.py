@@ -10,6 +10,7 @@ kept out of the body (their names are not the story's people) and returned in `c
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import json
 import re
 from pathlib import Path
@@ -25,7 +26,7 @@ from pipeline.records import Article
 __all__ = ["read_html", "find_published"]
 
 _WS = re.compile(r"\s+")
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s]|$)")
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s]|$)", re.ASCII)
 _SENTENCE_END = re.compile(r"[.!?…»\"”)]\s*$")
 # Page furniture removed before extraction: trafilatura already drops most of it, this makes sure
 # captions and credits never reach the body even on pages that put them outside <figure>.
@@ -55,9 +56,10 @@ def _iso_with_precision(value: str) -> Optional[str]:
         return None
     if day is None:
         return f"{year}-{int(month):02d}"
-    if not 1 <= int(day) <= 31:
+    try:
+        return _dt.date(int(year), int(month), int(day)).isoformat()  # not "2024-02-31"
+    except ValueError:
         return None
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _jsonld_dates(tree) -> list[str]:

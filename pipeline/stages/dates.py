@@ -239,7 +239,10 @@ def _resolve_by_weekday(query: str, precision: str, prefer: str, published: str)
     delta = _weekday_delta(query, precision, prefer, base.weekday())
     if delta is None:
         return None
-    return (base + _dt.timedelta(days=delta)).strftime("%Y-%m-%d")
+    try:
+        return (base + _dt.timedelta(days=delta)).strftime("%Y-%m-%d")
+    except OverflowError:  # "demain" published 9999-12-31, "hier" on 0001-01-01
+        return None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -4,6 +4,10 @@ Web copies of ONU Info mix typographic apostrophes, non-breaking spaces (U+00A0,
 guillemets glued to words. The model tokenises and lemmatises the plain forms better, and every
 later offset refers to the normalised text (`body` in the record), so `OffsetMap` lets a user go
 back to the original file.
+
+Control characters: NUL and the other C0/C1 controls become spaces and CR/CRLF line ends LF;
+zero-width characters, BOM, soft hyphens and bidi marks and controls are dropped. The body then
+holds no control character but LF.
 """
 from __future__ import annotations
 
@@ -11,8 +15,15 @@ import re
 from dataclasses import dataclass
 
 _SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u200a": " ", "\t": " "}
-_DROP = {"\u200b", "\ufeff", "\u00ad", "\u200e", "\u200f"}
-_LETTER = re.compile(r"[^\W\d_]")
+# C0 and C1 control characters other than LF and CR (NUL, VT, FF, NEL, ...) become spaces too:
+# kept, they stuck to the next word ("M.\x00Diallo" was a speaker's name); offsets do not move
+_SPACES.update({chr(c): " " for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+                                     *range(0x80, 0xa0)]})
+# invisible: zero-width space, BOM, soft hyphen, word joiner, and the bidi marks, embeddings,
+# overrides and isolates (U+200E/F, U+061C, U+202A-E, U+2066-9), which split a word in two for
+# the tokeniser ("Sol\u202eberg"). Joiners (U+200C/D) stay: emoji and some scripts need them.
+_DROP = {"\u200b", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u200f", "\u061c",
+         "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
 
 
 @dataclass
@@ -28,7 +39,7 @@ class OffsetMap:
         return self.original[i]
 
 
-_SPACE_TABLE = str.maketrans({**_SPACES, "\r": None})
+_SPACE_TABLE = str.maketrans(_SPACES)  # the fast path never sees "\r" (_LENGTH_CHANGES)
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’ʼ′](?=[^\W\d_])")
 _LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]" + r"|«(?!\s)|(?<![\s«])»")
 
@@ -64,14 +75,14 @@ def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
         if ch in _DROP:
             continue
         if ch == "\r":
-            continue
+            if i + 1 < n and text[i + 1] == "\n":
+                continue  # CRLF -> LF
+            ch = "\n"  # a lone CR ends a line too: dropping it would glue two paragraphs
         ch = _SPACES.get(ch, ch)
-        if ch in "’ʼ′" and 0 < i < n - 1 and _LETTER.match(text[i - 1]) and _LETTER.match(text[i + 1]):
-            ch = "'"  # an apostrophe between letters (d’elle), not a closing single quote
         if ch == "«":
             out.append(ch)
             orig.append(i)
-            if i + 1 < n and not text[i + 1].isspace():
+            if i + 1 < n and not _SPACES.get(text[i + 1], text[i + 1]).isspace():
                 out.append(" ")
                 orig.append(i)
             continue
@@ -84,4 +95,6 @@ def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
             continue
         out.append(ch)
         orig.append(i)
-    return "".join(out), OffsetMap(orig, len(text))
+    # apostrophes between letters (d’elle), not closing single quotes, once invisible characters
+    # are gone ("d\u200b’elle"), as on the fast path
+    return _APOSTROPHE.sub("'", "".join(out)), OffsetMap(orig, len(text))

@@ -24,12 +24,23 @@ def article_meta(article: Article) -> dict:
             "captions": list(article.captions)}
 
 
-def _mention(m) -> Mention:
-    return Mention(m.start, m.end, m.text)
+def _mention(m, body: str) -> Mention:
+    """A mention whose text is `body[start:end]`. The entity stage keeps the name without the
+    punctuation its span may end on ("Solberg d' l'" -> "Solberg d' l") and re-cases names
+    written in capitals: the offsets are narrowed to the cleaned name when it is in the span,
+    else the text is the span as written."""
+    written = body[m.start:m.end]
+    if m.text == written:
+        return Mention(m.start, m.end, written)
+    at = written.find(m.text) if m.text else -1
+    if at >= 0:
+        return Mention(m.start + at, m.start + at + len(m.text), m.text)
+    return Mention(m.start, m.end, written)
 
 
 def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
     """Turn the annotations our stages left on `doc` into the output record."""
+    body = doc_text(doc)
     mentions = doc._.person_mentions or []
     titles = doc._.titles or []
     orgs = doc._.organisations or []
@@ -49,15 +60,15 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
         if getattr(c, "more_evidence", 0):
             evidence.append(f"(and {c.more_evidence} more of the same kinds)")
         people.append(Person(c.id, c.name, c.gender, evidence, ptitles,
-                             [_mention(mentions[k]) for k in c.mention_indices]))
+                             [_mention(mentions[k], body) for k in c.mention_indices]))
     organisations = []
     for o in orgs:
         aliases = list(o.aliases)
         if o.acronym and o.acronym != o.name and o.acronym not in aliases:
             aliases.insert(0, o.acronym)
         organisations.append(Organisation(o.id, o.name, o.acronym, aliases,
-                                          [_mention(m) for m in o.mentions]))
-    places = [Place(p.id, p.name, [_mention(m) for m in p.mentions]) for p in doc._.places or []]
+                                          [_mention(m, body) for m in o.mentions]))
+    places = [Place(p.id, p.name, [_mention(m, body) for m in p.mentions]) for p in doc._.places or []]
     quotes = []
     for n, q in enumerate(doc._.quotes or [], 1):
         speaker_id = q.speaker_ref
@@ -66,7 +77,7 @@ def record_from_doc(doc: Doc, article: dict) -> ArticleRecord:
                             round(float(q.confidence), 2), q.rule, q.evidence))
     dates = [d if isinstance(d, DateExpr) else DateExpr(**d) for d in (doc._.dates or [])]
     return ArticleRecord(
-        id=article["id"], body=doc_text(doc), source=article.get("source", ""), url=article.get("url"),
+        id=article["id"], body=body, source=article.get("source", ""), url=article.get("url"),
         title=article.get("title"), published=article.get("published"), language="fr",
         reader=article.get("reader", "txt"), people=people, organisations=organisations,
         places=places, quotes=quotes, dates=dates, captions=list(article.get("captions") or []),
