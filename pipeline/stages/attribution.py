@@ -889,8 +889,12 @@ class _DocAttribution:
                 pending.append(q)
                 continue
             entity = best.entity
-            speaker = entity if entity is not None and entity.speaker_name else None
             primary = slots[0] if slots else None
+            if primary is not None and primary.passive and len(slots) == 1:
+                # "X a été accusé d'avoir …": the text says somebody said it and never who
+                best = next(c for c in cands if c.entity is None)
+                entity = None
+            speaker = entity if entity is not None and entity.speaker_name else None
             q.rule = f"{primary.group}" if primary else ("continuation" if speaker is not None and
                                                           speaker is last else "context")
             if speaker is not None and primary is not None and primary.mention is not None and \
