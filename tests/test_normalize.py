@@ -50,3 +50,10 @@ def test_control_characters_become_spaces():
     assert text == "a déclaré M. Diallo , le HCR ici"
     assert len(text) == len(raw) and m.to_original(text.index("Diallo")) == raw.index("Diallo")
     assert normalize("«\x00Oui\x00»")[0] == "« Oui »"
+
+
+def test_a_space_left_out_before_a_name_is_restored():
+    text, omap = normalize("« Merci », a déclaré M.Okafor, chef de la (MISMA),Amadou Sow aussi.")
+    assert "M. Okafor" in text and "(MISMA), Amadou" in text
+    assert omap.to_original(text.index("Okafor")) == 23  # offsets still point into the original
+    assert normalize(text)[0] == text

@@ -41,7 +41,12 @@ class OffsetMap:
 
 _SPACE_TABLE = str.maketrans(_SPACES)  # the fast path never sees "\r" (_LENGTH_CHANGES)
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’ʼ′](?=[^\W\d_])")
-_LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]" + r"|«(?!\s)|(?<![\s«])»")
+# a space left out after a comma or bracket, or after an abbreviation, before a capitalised
+# word: "(OIM),António Vitorino", "a déclaré M.Houngbo" (the tokeniser keeps such a glued pair
+# as one token, and the name is lost)
+_GLUED = re.compile(r"[,)](?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])|\b[A-Z][a-z]{0,3}\.(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])")
+_LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]" + r"|«(?!\s)|(?<![\s«])»|" +
+                             _GLUED.pattern)
 
 
 def normalize(text: str) -> tuple[str, OffsetMap]:
@@ -71,7 +76,14 @@ def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
     out: list[str] = []
     orig: list[int] = []
     n = len(text)
+    glued = {m.end() - 1 for m in _GLUED.finditer(text)}  # a space goes after these
     for i, ch in enumerate(text):
+        if i in glued:
+            out.append(ch)
+            orig.append(i)
+            out.append(" ")
+            orig.append(i)
+            continue
         if ch in _DROP:
             continue
         if ch == "\r":
