@@ -296,10 +296,16 @@ class TitleFinder:
             if form is None or doc[i].pos_ != "NOUN" and len(form.text.split(" ")) < 2:
                 return []
         out = []
+        bridged = i > m.tok_end + 1 and doc[m.tok_end].text == ","
         while len(out) < 3:
             t = self._title_at(doc, i, idx)
             if t is None or t.tok_end in idx.person_at:
                 break  # "X, le président français Emmanuel Macron": the title is the next name's
+            if bridged and not out and _opens_clause(doc, t):
+                # "… John McCain, décédé en 2018, l'ancienne présidente du conseil … est
+                # actuellement …": past a participle clause, a title followed by its verb is the
+                # subject of the sentence, not an apposition to the name before
+                break
             out.append(t)
             i = t.tok_end
             if i + 1 < len(doc) and doc[i].text in ("et", ","):
@@ -472,6 +478,14 @@ class TitleFinder:
             sep = "" if doc[k].text.endswith(("'", "’")) else " "
             t.text = f"{t.text} {doc[k].text}{sep}{doc[k + 1].text}"
         return t
+
+
+def _opens_clause(doc: Doc, t: "TitleMention") -> bool:
+    """The title is followed by a finite verb of its own (its clause's subject)."""
+    k = t.tok_end
+    while k < len(doc) and doc[k].pos_ == "ADV":
+        k += 1
+    return k < len(doc) and doc[k].pos_ in ("VERB", "AUX") and doc[k].morph.get("VerbForm") == ["Fin"]
 
 
 def _qualifies(tok) -> bool:
