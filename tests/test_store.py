@@ -7,7 +7,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import jsonschema

@@ -25,7 +25,7 @@ from typing import Optional
 from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.symbols import ADJ, ADP, AUX, DET, NOUN, PROPN, PUNCT, VERB
+from spacy.symbols import ADJ, AUX, DET, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import OrgEntry, Resources, _rows, fold, load_resources
