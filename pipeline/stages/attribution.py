@@ -299,7 +299,7 @@ class _DocAttribution:
 
         def slot(group, tok, cue=None, verb=None, evidence=""):
             m = self.mention_at(tok) if tok is not None else None
-            out.append(Slot(group, m, cue, verb, evidence))
+            out.append(Slot(group, m, cue, verb, " ".join(evidence.split())))
 
         if q.cue_tok is not None and q.cue is None:
             q.cue = verb_lemma(doc[q.cue_tok], res)
