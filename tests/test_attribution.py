@@ -104,3 +104,16 @@ def test_every_quotation_keeps_its_ranked_candidates(nlp):
     assert any(c.entity is None for c in cands)  # the null candidate is always ranked
     assert cands[0].score >= max(c.score for c in cands)
     assert q.extra["slots"][0].group == "incise"
+
+
+def test_the_first_user_article_of_issue_11(extract):
+    """corpus/articles/sample01.txt (ours): the three misses a user reported."""
+    from pathlib import Path
+
+    from pipeline.readers.txt import read_txt
+
+    a = read_txt(Path(__file__).resolve().parents[1] / "corpus" / "articles" / "sample01.txt")
+    rec = extract(a.text, published=a.published, article_id=a.id)
+    assert "Hanan El-Mabrouk" in {p["name"] for p in rec["people"]}
+    assert not any(q["text"].startswith("s'exprimer") for q in rec["quotes"])
+    assert speaker_of(rec, "On nous invite aux conférences") == "Hanan El-Mabrouk"
