@@ -51,7 +51,8 @@ SLOT_GROUPS = ("incise", "selon", "verb", "agent", "outer", "colon", "after", "s
 
 _MEDIA_KINDS = frozenset({"news-agency", "media"})
 _REPORTING_NOUNS = frozenset({"communique", "texte", "declaration", "rapport", "projet", "document",
-                              "lettre", "message", "note"})
+                              "lettre", "message", "note", "chiffres", "donnees", "estimations",
+                              "statistiques", "services"})
 
 
 @dataclass
@@ -133,7 +134,7 @@ class _DocAttribution:
                 cm = self.disc.by_token[child.i]
                 if cm.entity is not None and cm.kind in ("name", "title"):
                     return cm
-                if cm.entity is not None and cm.kind == "org" and (
+                if cm.kind in ("org", "org_description") and (
                         child.dep_ != "nmod" or reporting or tok.morph.get("Number") == ["Plur"]):
                     # "les membres du Conseil de sécurité", "un communiqué du Conseil", "la
                     # chaîne de télévision Al-Masirah" speak for the organisation

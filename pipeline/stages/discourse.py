@@ -367,6 +367,10 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
     for e in org_entity.values():
         for m in e.cluster.mentions:
             if m.tok_start in taken:
+                # inside a title ("la directrice régionale de la FAO"): still a mention of the
+                # organisation, which stays salient, but the title keeps its tokens
+                nested = add(m.tok_start, m.tok_end, "org", e)
+                nested.role = "obl"
                 continue
             add(m.tok_start, m.tok_end, "org", e)
             taken.update(range(m.tok_start, m.tok_end))
@@ -439,6 +443,18 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
         if votes["male"] != votes["female"]:
             e.gender = max(votes, key=votes.get)
     mentions.sort(key=lambda m: (m.start, -m.end))
+    # "Quant à la Tunisie, elle a démenti …": a dislocated topic and the pronoun that takes it up
+    sents = doc._.sentences
+    for n, m in enumerate(mentions):
+        if m.kind != "pronoun" or m.entity is not None:
+            continue
+        s0 = sents[m.sent].start
+        if lows[s0] == "quant" and s0 + 2 < m.start and lows[s0 + 1] in ("à", "au", "aux"):
+            topic = next((x for x in mentions[max(0, n - 6):n] if x.start > s0 and
+                          x.entity is not None and x.end < m.start and
+                          "," in lows[x.end:m.start]), None)
+            if topic is not None:
+                m.entity = topic.entity
     # a description or unnamed person in apposition to a name is that person: "Une habitante,
     # Nyakuoth Gatluak, affirme …", "Karim Haddou, un réfugié arrivé en 2019"
     for n, m in enumerate(mentions):

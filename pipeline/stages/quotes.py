@@ -351,7 +351,11 @@ class QuoteFinder:
             if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
                 if comma is not None and comma - x_start <= 20:
                     make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
-            elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon:
+            elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon and not any(
+                    speech[k] and lows[k + 1] in ("que", "qu'", "qu’")
+                    for k in range(sent.start, tok.i - 1)):
+                # "…, selon X": unless the sentence reports with its own verb ("elle a démenti
+                # que …, selon un communiqué"), which then names the speaker
                 make(sent.start, tok.i - 1, "selon", tok.i, "selon-last", subject_tok=x_start)
         # speech verbs
         for i in range(sent.start, sent.end):
@@ -535,6 +539,9 @@ class QuoteFinder:
             if t.text != ",":
                 continue
             nxt = doc[i + 1]
+            if nxt.lower_ in ("selon", "d'après", "d’après") or (
+                    nxt.lower_ == "d'" and doc[i + 2].lower_ == "après"):
+                return i  # "…, selon un communiqué du ministère": the source, not the report
             if is_speech_verb(nxt, self.res) and nxt.pos_ == "VERB" and not (
                     nxt.morph.get("VerbForm") == ["Part"] and nxt.morph.get("Tense") == ["Past"]):
                 return i  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts

@@ -112,7 +112,7 @@ _SITE_SUFFIX = re.compile(r"(?:\s[-|–—]\s[^-|–—\n]{1,40})*\s[-|–—]\s
 _ABBREV = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "av", "etc", "no",
            "vol", "p", "art", "cf", "env", "j.-c", "s.e", "gén", "col", "lt", "sgt"}
 _OPEN = {"«": "»", "“": "”", "‹": "›", "„": "“"}
-_SENTENCE_END = re.compile(r"[.!?…]+[»”\"]?\s+(?=[A-ZÀ-Ý0-9«“\"—–-])")
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"']?\s+(?=[A-ZÀ-Ý0-9«“\"'—–-])")
 
 
 def split_blocks(text: str, res: Resources) -> list[Block]:
