@@ -25,7 +25,9 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from .tables import ORDER, TABLES, Rows, arrow_table, empty_rows, record_rows
+from . import identity
+from .tables import (ORDER, PEOPLE_KEY, QUOTES_KEY, TABLES, Rows, arrow_table, empty_rows,
+                     record_rows)
 
 STORE_NAME = "corpus.duckdb"
 EXPORT_FORMATS = ("csv", "parquet")
@@ -85,11 +87,154 @@ def _v1(con) -> None:
     """).fetchall()
 
 
+def _v2(con) -> None:
+    """Version 2: the corpus-wide person identity (`identity.py`): `people.person_key`,
+    `people.surname` (the short-name lookup) and `quotes.person_key` (the speaker's key), filled
+    for every stored person; `name_key` recomputed with the same folding."""
+    for table, column in (("people", "person_key"), ("people", "surname"),
+                          ("quotes", "person_key")):
+        _all(con, f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR")
+    ident = identity.default_identity()
+    rekey(con, ident)
+    _all(con, "INSERT OR REPLACE INTO store_meta VALUES ('identity', ?)", [ident.digest])
+
+
 # (description, function). Append only: the store's version is the number applied.
 MIGRATIONS: list[tuple[str, Callable]] = [
     ("tables articles, people, titles, organisations, places, quotes, mentions; views "
      "person_keys, speakers", _v1),
+    ("people.person_key, people.surname, quotes.person_key: one identity per person across the "
+     "corpus", _v2),
 ]
+
+
+# ---- person identity -------------------------------------------------------------------------
+# Full names get their key from their own article (`identity.base_key`, computed with the rows);
+# a short name's key depends on the corpus's full names of its surname. Whatever changes the full
+# names of a surname (rows written, replaced, removed, loaded) re-resolves the stored short names
+# of that surname in the same transaction, so a store's keys are a function of its articles.
+
+def _facts_sql(where: str) -> str:
+    """Every person matching `where` (on `p`, the people table) with what identity needs."""
+    return f"""
+        SELECT p.article_id, p.person_id, p.name, p.gender, p.person_key, a.published_date,
+               list({{'role': t.role, 'org': o.name, 'acronym': o.acronym}})
+                   FILTER (WHERE t.title_no IS NOT NULL) AS titles
+        FROM people p
+        LEFT JOIN articles a ON a.article_id = p.article_id
+        LEFT JOIN titles t ON t.article_id = p.article_id AND t.person_id = p.person_id
+        LEFT JOIN organisations o ON o.article_id = t.article_id
+                                 AND o.organisation_id = t.organisation_id
+        {where}
+        GROUP BY p.article_id, p.person_id, p.name, p.gender, p.person_key, a.published_date"""
+
+
+def _facts_of(ident: "identity.Identity", row: tuple) -> "identity.PersonFacts":
+    aid, pid, name, gender, _key, published, titles = row[:7]
+    return identity.make_facts(ident, aid, pid, name, gender,
+                               [(t["role"], t["org"], t["acronym"]) for t in titles or ()],
+                               published)
+
+
+def _register(con, name: str, columns: dict[str, list]) -> None:
+    import pyarrow as pa
+
+    con.register(name, pa.table({c: pa.array(v, pa.string()) for c, v in columns.items()}))
+
+
+def _apply_keys(con, changes: dict[tuple[str, str], str]) -> None:
+    """Set these people's keys, and their quotations' speaker keys."""
+    if not changes:
+        return
+    items = sorted(changes.items())
+    _register(con, "_rekey", {"article_id": [a for (a, _), _ in items],
+                              "person_id": [p for (_, p), _ in items],
+                              "person_key": [k for _, k in items]})
+    try:
+        _all(con, "UPDATE people SET person_key = k.person_key FROM _rekey k "
+                  "WHERE people.article_id = k.article_id AND people.person_id = k.person_id")
+        _all(con, "UPDATE quotes SET person_key = k.person_key FROM _rekey k "
+                  "WHERE quotes.article_id = k.article_id AND quotes.speaker_id = k.person_id")
+    finally:
+        con.unregister("_rekey")
+
+
+def resolve_surnames(con, ident: "identity.Identity", changed: set[str],
+                     batch: Optional[list] = None) -> dict[tuple[str, str], str]:
+    """Re-resolve the stored short names whose surname is in `changed` (a write added or removed
+    full names of it) against the stored full names of those surnames plus `batch`, a list of
+    (facts, key, is_short) of people not stored yet; the stored keys that change are updated
+    (people and quotes). Returns the keys of the batch's short names."""
+    batch = batch or []
+    batch_short = {ident.name(f.name).surname for f, key, short in batch if short}
+    surnames = sorted((set(changed) | batch_short) - {None})
+    if not surnames:
+        return {}
+    _register(con, "_surnames", {"surname": surnames})
+    try:
+        stored = _all(con, _facts_sql("WHERE p.surname IN (SELECT surname FROM _surnames)"))
+    finally:
+        con.unregister("_surnames")
+    people = [(_facts_of(ident, r), r[4]) for r in stored]
+    full = [(f, k) for f, k in people if not ident.name(f.name).short]
+    full += [(f, k) for f, k, short in batch if not short]
+    cands = identity.candidates(ident, surnames, full)
+    changes = {}
+    for f, old in people:
+        if ident.name(f.name).surname in changed:
+            new = identity.short_key(ident, f, cands)
+            if new is not None and new != old:
+                changes[(f.article_id, f.person_id)] = new
+    _apply_keys(con, changes)
+    return {(f.article_id, f.person_id): identity.short_key(ident, f, cands)
+            for f, _, short in batch if short}
+
+
+REKEY_CHUNK = 50_000
+
+
+def rekey(con, ident: "identity.Identity", ids_view: Optional[str] = None) -> int:
+    """Recompute `name_key`, `surname` and `person_key` of every stored person (or of the
+    articles listed in `ids_view`) and the speaker keys of their quotations, then re-resolve the
+    short names of their surnames; in chunks, so memory stays flat. Returns the people done."""
+    import pyarrow as pa
+
+    where = f"WHERE p.article_id IN (SELECT article_id FROM {ids_view})" if ids_view else ""
+    _all(con, f"CREATE OR REPLACE TEMP TABLE _facts AS SELECT row_number() OVER () AS rn, * "
+              f"FROM ({_facts_sql(where)})")
+    _all(con, "CREATE OR REPLACE TEMP TABLE _keys (article_id VARCHAR, person_id VARCHAR, "
+              "name_key VARCHAR, surname VARCHAR, person_key VARCHAR)")
+    total = _one(con, "SELECT count(*) FROM _facts")
+    surnames: set[str] = set()
+    for lo in range(0, total, REKEY_CHUNK):
+        rows = _all(con, "SELECT article_id, person_id, name, gender, person_key, published_date, "
+                         "titles FROM _facts WHERE rn > ? AND rn <= ?", [lo, lo + REKEY_CHUNK])
+        cols: dict[str, list] = {c: [] for c in ("article_id", "person_id", "name_key", "surname",
+                                                  "person_key")}
+        for r in rows:
+            f = _facts_of(ident, r)
+            name = ident.name(f.name)
+            for c, v in zip(cols, (f.article_id, f.person_id, name.key, name.surname,
+                                   identity.base_key(ident, f))):
+                cols[c].append(v)
+            if name.surname:
+                surnames.add(name.surname)
+        con.register("_chunk", pa.table({c: pa.array(v, pa.string()) for c, v in cols.items()}))
+        try:
+            _all(con, "INSERT INTO _keys SELECT * FROM _chunk")
+        finally:
+            con.unregister("_chunk")
+    _all(con, "UPDATE people SET name_key = k.name_key, surname = k.surname, "
+              "person_key = k.person_key FROM _keys k "
+              "WHERE people.article_id = k.article_id AND people.person_id = k.person_id")
+    _all(con, "UPDATE quotes SET person_key = k.person_key FROM _keys k "
+              "WHERE quotes.article_id = k.article_id AND quotes.speaker_id = k.person_id")
+    _all(con, "DROP TABLE _facts")
+    _all(con, "DROP TABLE _keys")
+    ordered = sorted(surnames)
+    for k in range(0, len(ordered), 2000):
+        resolve_surnames(con, ident, set(ordered[k:k + 2000]))
+    return total
 
 
 def schema_version() -> int:
@@ -110,10 +255,13 @@ def views_sql(people_columns: Iterable[str]) -> str:
     one full name that ends with it ("M. Guterres" -> "antonio guterres"). No ordered or
     DISTINCT string aggregate: those keep whole groups in memory, and the speakers of a large
     corpus must export within the store's memory limit."""
-    has_key = "person_key" in set(people_columns)
-    derived = "COALESCE(s.full_key, p.name_key)"
-    key = f"COALESCE(p.person_key, {derived})" if has_key else derived
-    return f"""
+    if "person_key" in set(people_columns):  # store version 2 on: the resolved key
+        person_keys = """
+        CREATE OR REPLACE VIEW person_keys AS
+        SELECT article_id, person_id, COALESCE(person_key, 'name:' || name_key) AS person_key
+        FROM people;"""
+    else:
+        person_keys = """
         CREATE OR REPLACE VIEW person_keys AS
         WITH full_names AS (
             SELECT DISTINCT name_key FROM people WHERE contains(name_key, ' ')
@@ -121,8 +269,9 @@ def views_sql(people_columns: Iterable[str]) -> str:
             SELECT string_split(name_key, ' ')[-1] AS surname, min(name_key) AS full_key
             FROM full_names GROUP BY surname HAVING count(*) = 1
         )
-        SELECT p.article_id, p.person_id, {key} AS person_key
-        FROM people p LEFT JOIN by_surname s ON s.surname = p.name_key;
+        SELECT p.article_id, p.person_id, COALESCE(s.full_key, p.name_key) AS person_key
+        FROM people p LEFT JOIN by_surname s ON s.surname = p.name_key;"""
+    return person_keys + f"""
 
         CREATE OR REPLACE VIEW speakers AS
         WITH keyed AS (
@@ -182,8 +331,11 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc}); is another process "
                              "writing it?") from exc
         self.open_seconds = 0.0  # set by the caller that timed the opening
+        self._ident: Optional["identity.Identity"] = None
         try:
             self.version = self._migrate()
+            if not read_only:
+                self._check_identity()
         except BaseException:
             self.con.close()
             raise
@@ -231,6 +383,28 @@ class Store:
                                  f"({description}) failed: {exc}") from exc
         return len(MIGRATIONS)
 
+    def _check_identity(self) -> None:
+        """The people's keys were computed with the identity rules and models files of this
+        code (`identity.IDENTITY_VERSION`, the role timeline...): if not, every key is recomputed
+        once, in one transaction (a store written before a holder gained its Wikidata
+        identifier gets its `wd:` key)."""
+        if "person_key" not in _columns(self.con, "people"):
+            return  # a store of version 1 (only while a test holds MIGRATIONS to it)
+        digest = self.ident.digest
+        if self._meta("identity") == digest:
+            return
+        con = self.con
+        con.begin()
+        try:
+            if _one(con, "SELECT count(*) FROM people"):
+                rekey(con, self.ident)
+                self._bump()
+            self._set_meta("identity", digest)
+            con.commit()
+        except Exception as exc:
+            con.rollback()
+            raise StoreError(f"{self.path}: recomputing the person keys failed: {exc}") from exc
+
     # -- writing --
 
     def _meta(self, key: str) -> Optional[str]:
@@ -248,36 +422,86 @@ class Store:
         _all(self.con, "UPDATE store_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                        "WHERE key = 'generation'")
 
-    def _delete(self, ids_view: str) -> None:
+    def _delete(self, ids_view: str) -> set[str]:
         """Delete every row of the articles listed in `ids_view` (column article_id), if any of
-        them is stored: new articles, the usual case, cost no scan of the large tables."""
+        them is stored: new articles, the usual case, cost no scan of the large tables. Returns
+        the surnames of the people deleted (their short names may resolve differently now)."""
         con = self.con
         stored = _one(con, f"SELECT count(*) FROM articles WHERE article_id IN "
                            f"(SELECT article_id FROM {ids_view})")
+        surnames: set[str] = set()
         if stored:
+            surnames = {r[0] for r in _all(con, f"SELECT DISTINCT surname FROM people WHERE "
+                                                f"article_id IN (SELECT article_id FROM {ids_view}) "
+                                                f"AND surname IS NOT NULL")}
             for table in reversed(list(TABLES)):
                 _all(con, f"DELETE FROM {table} WHERE article_id IN "
                           f"(SELECT article_id FROM {ids_view})")
+        return surnames
+
+    @property
+    def ident(self) -> "identity.Identity":
+        if self._ident is None:
+            self._ident = identity.default_identity()
+        return self._ident
+
+    def _resolve_batch(self, rows: Rows, deleted: set[str]) -> None:
+        """Give the batch's short names their corpus keys (rows patched in place) and re-resolve
+        the stored short names of every surname whose full names the batch adds or replaced."""
+        ident = self.ident
+        published = {r[0]: r[3] for r in rows["articles"]}
+        orgs = {(r[0], r[1]): (r[2], r[3]) for r in rows["organisations"]}
+        titles: dict[tuple[str, str], list] = {}
+        for t in rows["titles"]:
+            titles.setdefault((t[0], t[1]), []).append(
+                (t[4], *orgs.get((t[0], t[5]), (None, None))))
+        batch, changed = [], set(deleted)
+        for r in rows["people"]:
+            f = identity.make_facts(ident, r[0], r[1], r[2], r[4], titles.get((r[0], r[1]), ()),
+                                    published.get(r[0]))
+            name = ident.name(r[2])
+            batch.append((f, r[PEOPLE_KEY], name.short))
+            if not name.short and name.surname:
+                changed.add(name.surname)
+        keys = resolve_surnames(self.con, ident, changed, batch)
+        patched = {k: v for k, v in keys.items() if v is not None}
+        if not patched:
+            return
+        people = rows["people"]
+        for i, r in enumerate(people):
+            key = patched.get((r[0], r[1]))
+            if key is not None and key != r[PEOPLE_KEY]:
+                people[i] = r[:PEOPLE_KEY] + (key,) + r[PEOPLE_KEY + 1:]
+        quotes = rows["quotes"]
+        for i, q in enumerate(quotes):
+            key = patched.get((q[0], q[6])) if q[6] else None
+            if key is not None and key != q[QUOTES_KEY]:
+                quotes[i] = q[:QUOTES_KEY] + (key,) + q[QUOTES_KEY + 1:]
 
     def write(self, rows: Rows) -> int:
-        """Replace the articles of `rows` (every table) in one transaction; returns how many."""
+        """Replace the articles of `rows` (every table) in one transaction; returns how many.
+        The batch's short names are resolved against the corpus before they are inserted
+        (`rows` is patched), and stored short names whose candidates changed are updated."""
+        import pyarrow as pa
+
         n = len(rows["articles"])
         if not n:
             return 0
         con = self.con
-        names = []
+        names = ["_batch_ids"]
+        con.register("_batch_ids", pa.table({"article_id": pa.array([r[0] for r in rows["articles"]],
+                                                                    pa.string())}))
         try:
-            for table in TABLES:
-                if rows[table] or table == "articles":
-                    name = f"_batch_{table}"
-                    con.register(name, arrow_table(table, rows[table]))
-                    names.append(name)
             con.begin()
             try:
-                self._delete("_batch_articles")
+                deleted = self._delete("_batch_ids")
+                self._resolve_batch(rows, deleted)
                 for table in TABLES:
                     if rows[table]:
-                        _all(con, f"INSERT INTO {table} BY NAME SELECT * FROM _batch_{table}")
+                        name = f"_batch_{table}"
+                        con.register(name, arrow_table(table, rows[table]))
+                        names.append(name)
+                        _all(con, f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
                 self._bump()
                 con.commit()
             except Exception as exc:
@@ -314,7 +538,8 @@ class Store:
             try:
                 n = _one(con, "SELECT count(*) FROM articles WHERE article_id IN "
                               "(SELECT article_id FROM _remove)")
-                self._delete("_remove")
+                deleted = self._delete("_remove")
+                resolve_surnames(con, self.ident, deleted)
                 self._bump()
                 con.commit()
             except Exception:
@@ -370,21 +595,25 @@ class Store:
 
         con.begin()
         try:
-            _all(con, "CREATE OR REPLACE TEMP VIEW _part_ids AS "
+            _all(con, "CREATE OR REPLACE TEMP TABLE _part_ids AS "
                       f"SELECT article_id FROM {source('articles')}")
-            self._delete("_part_ids")
+            deleted = self._delete("_part_ids")
             n = 0
             for table in TABLES:
                 if files(table):
                     n_rows = _one(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source(table)}")
                     if table == "articles":
                         n = n_rows
+            # keys: the workers gave each person its own article's key (partitions from before
+            # store version 2 none); recomputed here, then short names resolved on the corpus
+            rekey(con, self.ident, "_part_ids")
+            resolve_surnames(con, self.ident, deleted)
             for name in names:
                 path = _sql_str(parts.part_path(parts_dir, "articles", run_id, name))
                 count = _one(con, f"SELECT count(*) FROM read_parquet('{path}')")
                 _all(con, "INSERT INTO loaded_parts VALUES (?, ?, ?, now())", [run_id, name, count])
             self._bump()
-            _all(con, "DROP VIEW _part_ids")
+            _all(con, "DROP TABLE _part_ids")
             con.commit()
         except Exception as exc:
             con.rollback()
