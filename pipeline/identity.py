@@ -364,17 +364,7 @@ def candidates(ident: Identity, surnames: Iterable[str],
     the holders of the timeline with that surname."""
     out: dict[str, dict[str, Candidate]] = {s: {} for s in surnames}
     for s, by_key in out.items():
-        for h in ident.by_surname.get(s, ()):
-            c = by_key.setdefault(h.key, Candidate(h.key))
-            c.names |= h.names
-            if h.gender:
-                c.genders[h.gender] += 1
-            c.roles |= h.roles
-            c.orgs |= h.orgs
-            lo, hi = _holder_period(h)
-            c.add_date(lo)
-            c.add_date(hi)
-            c.open_end = c.open_end or (lo is not None and hi is None)
+        add_holders(ident, s, by_key)
     for f, key in full:
         name = ident.name(f.name)
         by_key = out.get(name.surname)
@@ -388,6 +378,22 @@ def candidates(ident: Identity, surnames: Iterable[str],
         c.orgs |= f.orgs
         c.add_date(f.published)
     return out
+
+
+def add_holders(ident: Identity, surname: str, by_key: dict[str, Candidate]) -> None:
+    """Add the timeline's holders of this surname to its candidates (merged with the corpus's
+    mentions of the same key)."""
+    for h in ident.by_surname.get(surname, ()):
+        c = by_key.setdefault(h.key, Candidate(h.key))
+        c.names |= h.names
+        if h.gender:
+            c.genders[h.gender] += 1
+        c.roles |= h.roles
+        c.orgs |= h.orgs
+        lo, hi = _holder_period(h)
+        c.add_date(lo)
+        c.add_date(hi)
+        c.open_end = c.open_end or (lo is not None and hi is None)
 
 
 def resolve_short(ident: Identity, f: PersonFacts, by_key: dict[str, Candidate]) -> str:

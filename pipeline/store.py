@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import identity
-from .tables import (ORDER, PEOPLE_KEY, QUOTES_KEY, TABLES, Rows, arrow_table, empty_rows,
-                     record_rows)
+from .tables import ORDER, TABLES, Rows, arrow_table, empty_rows, record_rows
 
 STORE_NAME = "corpus.duckdb"
 EXPORT_FORMATS = ("csv", "parquet")
@@ -89,13 +88,17 @@ def _v1(con) -> None:
 
 def _v2(con) -> None:
     """Version 2: the corpus-wide person identity (`identity.py`): `people.person_key`,
-    `people.surname` (the short-name lookup) and `quotes.person_key` (the speaker's key), filled
+    `people.surname` (the short-name lookup), `people.short_name`, `quotes.person_key` (the
+    speaker's key) and `identity_pending` (surnames whose short names await resolution), filled
     for every stored person; `name_key` recomputed with the same folding."""
-    for table, column in (("people", "person_key"), ("people", "surname"),
-                          ("quotes", "person_key")):
-        _all(con, f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR")
+    for table, column, kind in (("people", "person_key", "VARCHAR"), ("people", "surname", "VARCHAR"),
+                                ("people", "short_name", "BOOLEAN"),
+                                ("quotes", "person_key", "VARCHAR")):
+        _all(con, f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    _all(con, "CREATE TABLE identity_pending (surname VARCHAR PRIMARY KEY)")
     ident = identity.default_identity()
     rekey(con, ident)
+    resolve_pending(con, ident)
     _all(con, "INSERT OR REPLACE INTO store_meta VALUES ('identity', ?)", [ident.digest])
 
 
@@ -109,10 +112,13 @@ MIGRATIONS: list[tuple[str, Callable]] = [
 
 
 # ---- person identity -------------------------------------------------------------------------
-# Full names get their key from their own article (`identity.base_key`, computed with the rows);
-# a short name's key depends on the corpus's full names of its surname. Whatever changes the full
-# names of a surname (rows written, replaced, removed, loaded) re-resolves the stored short names
-# of that surname in the same transaction, so a store's keys are a function of its articles.
+# Full names get their key from their own article (`identity.base_key`, computed with the rows).
+# A short name's key depends on the corpus's full names of its surname: every write records the
+# surnames of the people it adds or deletes in `identity_pending` (same transaction), and
+# `resolve_pending` (at the end of a run, of `store`, before an export) re-resolves the stored
+# short names of those surnames against the stored full names. So a store's keys are a function
+# of its articles, whatever the order and split of the runs, and a killed run leaves its pending
+# surnames for the next one.
 
 def _facts_sql(where: str) -> str:
     """Every person matching `where` (on `p`, the people table) with what identity needs."""
@@ -159,81 +165,121 @@ def _apply_keys(con, changes: dict[tuple[str, str], str]) -> None:
         con.unregister("_rekey")
 
 
-def resolve_surnames(con, ident: "identity.Identity", changed: set[str],
-                     batch: Optional[list] = None) -> dict[tuple[str, str], str]:
-    """Re-resolve the stored short names whose surname is in `changed` (a write added or removed
-    full names of it) against the stored full names of those surnames plus `batch`, a list of
-    (facts, key, is_short) of people not stored yet; the stored keys that change are updated
-    (people and quotes). Returns the keys of the batch's short names."""
-    batch = batch or []
-    batch_short = {ident.name(f.name).surname for f, key, short in batch if short}
-    surnames = sorted((set(changed) | batch_short) - {None})
-    if not surnames:
-        return {}
-    _register(con, "_surnames", {"surname": surnames})
-    try:
-        stored = _all(con, _facts_sql("WHERE p.surname IN (SELECT surname FROM _surnames)"))
-    finally:
-        con.unregister("_surnames")
-    people = [(_facts_of(ident, r), r[4]) for r in stored]
-    full = [(f, k) for f, k in people if not ident.name(f.name).short]
-    full += [(f, k) for f, k, short in batch if not short]
-    cands = identity.candidates(ident, surnames, full)
-    changes = {}
-    for f, old in people:
-        if ident.name(f.name).surname in changed:
-            new = identity.short_key(ident, f, cands)
-            if new is not None and new != old:
-                changes[(f.article_id, f.person_id)] = new
-    _apply_keys(con, changes)
-    return {(f.article_id, f.person_id): identity.short_key(ident, f, cands)
-            for f, _, short in batch if short}
+def _candidates(con, ident: "identity.Identity", surnames: list[str]
+                ) -> dict[str, dict[str, "identity.Candidate"]]:
+    """The full-name people of these surnames, one `identity.Candidate` per key, aggregated by
+    DuckDB (a surname of thousands of mentions is a few rows here), plus the timeline's holders."""
+    out: dict[str, dict[str, identity.Candidate]] = {s: {} for s in surnames}
+    for surname, key, names, male, female, lo, hi in _all(con, """
+            SELECT p.surname, p.person_key, list(DISTINCT p.name_key),
+                   count(*) FILTER (WHERE p.gender = 'male'),
+                   count(*) FILTER (WHERE p.gender = 'female'),
+                   min(a.published_date), max(a.published_date)
+            FROM people p JOIN _surnames s ON s.surname = p.surname
+            LEFT JOIN articles a ON a.article_id = p.article_id
+            WHERE NOT p.short_name AND p.person_key IS NOT NULL
+            GROUP BY p.surname, p.person_key"""):
+        c = out[surname][key] = identity.Candidate(key)
+        c.names = {tuple(n.split(" ")) for n in names}
+        c.genders.update({g: n for g, n in (("male", male), ("female", female)) if n})
+        c.add_date(lo)
+        c.add_date(hi)
+    for surname, key, role, org, acronym in _all(con, """
+            SELECT DISTINCT p.surname, p.person_key, t.role, o.name, o.acronym
+            FROM people p JOIN _surnames s ON s.surname = p.surname
+            JOIN titles t ON t.article_id = p.article_id AND t.person_id = p.person_id
+            LEFT JOIN organisations o ON o.article_id = t.article_id
+                                     AND o.organisation_id = t.organisation_id
+            WHERE NOT p.short_name AND p.person_key IS NOT NULL"""):
+        c = out[surname][key]
+        if role:
+            c.roles.add(identity.role_family(role))
+        org_id = ident.org_id(org, acronym) if (org or acronym) else None
+        if org_id:
+            c.orgs.add(org_id)
+    for surname, by_key in out.items():
+        identity.add_holders(ident, surname, by_key)
+    return out
+
+
+RESOLVE_GROUP = 2000  # surnames resolved per round
+
+
+def resolve_pending(con, ident: "identity.Identity") -> int:
+    """Re-resolve the stored short names of every pending surname (in the caller's
+    transaction); the keys that change are updated in people and quotes. Returns the number of
+    keys changed."""
+    pending = [r[0] for r in _all(con, "SELECT surname FROM identity_pending ORDER BY surname")]
+    changed = 0
+    for k in range(0, len(pending), RESOLVE_GROUP):
+        group = pending[k:k + RESOLVE_GROUP]
+        _register(con, "_surnames", {"surname": group})
+        try:
+            cands = _candidates(con, ident, group)
+            shorts = _all(con, _facts_sql("WHERE p.short_name AND p.surname IN "
+                                          "(SELECT surname FROM _surnames)"))
+            changes = {}
+            for r in shorts:
+                f = _facts_of(ident, r)
+                new = identity.short_key(ident, f, cands)
+                if new is not None and new != r[4]:
+                    changes[(f.article_id, f.person_id)] = new
+            _apply_keys(con, changes)
+            changed += len(changes)
+            _all(con, "DELETE FROM identity_pending WHERE surname IN (SELECT surname FROM _surnames)")
+        finally:
+            con.unregister("_surnames")
+    return changed
+
+
+def _mark_pending(con, source: str) -> None:
+    """Add the surnames of `source` (a query with a `surname` column) to the pending ones."""
+    _all(con, f"INSERT OR IGNORE INTO identity_pending SELECT DISTINCT surname FROM ({source}) "
+              f"WHERE surname IS NOT NULL")
 
 
 REKEY_CHUNK = 50_000
 
 
 def rekey(con, ident: "identity.Identity", ids_view: Optional[str] = None) -> int:
-    """Recompute `name_key`, `surname` and `person_key` of every stored person (or of the
-    articles listed in `ids_view`) and the speaker keys of their quotations, then re-resolve the
-    short names of their surnames; in chunks, so memory stays flat. Returns the people done."""
+    """Recompute `name_key`, `surname`, `short_name` and `person_key` of every stored person
+    (or of the articles listed in `ids_view`) from the rows, and the speaker keys of their
+    quotations, in chunks (memory stays flat); their surnames become pending. Returns the
+    people done."""
     import pyarrow as pa
 
     where = f"WHERE p.article_id IN (SELECT article_id FROM {ids_view})" if ids_view else ""
     _all(con, f"CREATE OR REPLACE TEMP TABLE _facts AS SELECT row_number() OVER () AS rn, * "
               f"FROM ({_facts_sql(where)})")
     _all(con, "CREATE OR REPLACE TEMP TABLE _keys (article_id VARCHAR, person_id VARCHAR, "
-              "name_key VARCHAR, surname VARCHAR, person_key VARCHAR)")
+              "name_key VARCHAR, surname VARCHAR, short_name BOOLEAN, person_key VARCHAR)")
     total = _one(con, "SELECT count(*) FROM _facts")
-    surnames: set[str] = set()
     for lo in range(0, total, REKEY_CHUNK):
         rows = _all(con, "SELECT article_id, person_id, name, gender, person_key, published_date, "
                          "titles FROM _facts WHERE rn > ? AND rn <= ?", [lo, lo + REKEY_CHUNK])
         cols: dict[str, list] = {c: [] for c in ("article_id", "person_id", "name_key", "surname",
-                                                  "person_key")}
+                                                  "short_name", "person_key")}
         for r in rows:
             f = _facts_of(ident, r)
             name = ident.name(f.name)
-            for c, v in zip(cols, (f.article_id, f.person_id, name.key, name.surname,
+            for c, v in zip(cols, (f.article_id, f.person_id, name.key, name.surname, name.short,
                                    identity.base_key(ident, f))):
                 cols[c].append(v)
-            if name.surname:
-                surnames.add(name.surname)
-        con.register("_chunk", pa.table({c: pa.array(v, pa.string()) for c, v in cols.items()}))
+        types = {"short_name": pa.bool_()}
+        con.register("_chunk", pa.table({c: pa.array(v, types.get(c, pa.string()))
+                                         for c, v in cols.items()}))
         try:
             _all(con, "INSERT INTO _keys SELECT * FROM _chunk")
         finally:
             con.unregister("_chunk")
     _all(con, "UPDATE people SET name_key = k.name_key, surname = k.surname, "
-              "person_key = k.person_key FROM _keys k "
+              "short_name = k.short_name, person_key = k.person_key FROM _keys k "
               "WHERE people.article_id = k.article_id AND people.person_id = k.person_id")
     _all(con, "UPDATE quotes SET person_key = k.person_key FROM _keys k "
               "WHERE quotes.article_id = k.article_id AND quotes.speaker_id = k.person_id")
+    _mark_pending(con, "SELECT surname FROM _keys")
     _all(con, "DROP TABLE _facts")
     _all(con, "DROP TABLE _keys")
-    ordered = sorted(surnames)
-    for k in range(0, len(ordered), 2000):
-        resolve_surnames(con, ident, set(ordered[k:k + 2000]))
     return total
 
 
@@ -398,6 +444,7 @@ class Store:
         try:
             if _one(con, "SELECT count(*) FROM people"):
                 rekey(con, self.ident)
+                resolve_pending(con, self.ident)
                 self._bump()
             self._set_meta("identity", digest)
             con.commit()
@@ -445,63 +492,31 @@ class Store:
             self._ident = identity.default_identity()
         return self._ident
 
-    def _resolve_batch(self, rows: Rows, deleted: set[str]) -> None:
-        """Give the batch's short names their corpus keys (rows patched in place) and re-resolve
-        the stored short names of every surname whose full names the batch adds or replaced."""
-        ident = self.ident
-        published = {r[0]: r[3] for r in rows["articles"]}
-        orgs = {(r[0], r[1]): (r[2], r[3]) for r in rows["organisations"]}
-        titles: dict[tuple[str, str], list] = {}
-        for t in rows["titles"]:
-            titles.setdefault((t[0], t[1]), []).append(
-                (t[4], *orgs.get((t[0], t[5]), (None, None))))
-        batch, changed = [], set(deleted)
-        for r in rows["people"]:
-            f = identity.make_facts(ident, r[0], r[1], r[2], r[4], titles.get((r[0], r[1]), ()),
-                                    published.get(r[0]))
-            name = ident.name(r[2])
-            batch.append((f, r[PEOPLE_KEY], name.short))
-            if not name.short and name.surname:
-                changed.add(name.surname)
-        keys = resolve_surnames(self.con, ident, changed, batch)
-        patched = {k: v for k, v in keys.items() if v is not None}
-        if not patched:
-            return
-        people = rows["people"]
-        for i, r in enumerate(people):
-            key = patched.get((r[0], r[1]))
-            if key is not None and key != r[PEOPLE_KEY]:
-                people[i] = r[:PEOPLE_KEY] + (key,) + r[PEOPLE_KEY + 1:]
-        quotes = rows["quotes"]
-        for i, q in enumerate(quotes):
-            key = patched.get((q[0], q[6])) if q[6] else None
-            if key is not None and key != q[QUOTES_KEY]:
-                quotes[i] = q[:QUOTES_KEY] + (key,) + q[QUOTES_KEY + 1:]
-
     def write(self, rows: Rows) -> int:
         """Replace the articles of `rows` (every table) in one transaction; returns how many.
-        The batch's short names are resolved against the corpus before they are inserted
-        (`rows` is patched), and stored short names whose candidates changed are updated."""
-        import pyarrow as pa
-
+        The surnames of the people written or deleted become pending: `resolve_pending` (end of
+        the run) gives the short names of those surnames their corpus keys."""
         n = len(rows["articles"])
         if not n:
             return 0
         con = self.con
-        names = ["_batch_ids"]
-        con.register("_batch_ids", pa.table({"article_id": pa.array([r[0] for r in rows["articles"]],
-                                                                    pa.string())}))
+        names = []
         try:
+            for table in TABLES:
+                if rows[table] or table == "articles":
+                    name = f"_batch_{table}"
+                    con.register(name, arrow_table(table, rows[table]))
+                    names.append(name)
             con.begin()
             try:
-                deleted = self._delete("_batch_ids")
-                self._resolve_batch(rows, deleted)
+                deleted = self._delete("_batch_articles")
                 for table in TABLES:
                     if rows[table]:
-                        name = f"_batch_{table}"
-                        con.register(name, arrow_table(table, rows[table]))
-                        names.append(name)
-                        _all(con, f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
+                        _all(con, f"INSERT INTO {table} BY NAME SELECT * FROM _batch_{table}")
+                if rows["people"]:
+                    _mark_pending(con, "SELECT surname FROM _batch_people")
+                if deleted:
+                    self._pend(deleted)
                 self._bump()
                 con.commit()
             except Exception as exc:
@@ -510,6 +525,31 @@ class Store:
         finally:
             for name in names:
                 con.unregister(name)
+        return n
+
+    def _pend(self, surnames: set[str]) -> None:
+        _register(self.con, "_pend", {"surname": sorted(surnames)})
+        try:
+            _mark_pending(self.con, "SELECT surname FROM _pend")
+        finally:
+            self.con.unregister("_pend")
+
+    def resolve_pending(self) -> int:
+        """Give the short names of the pending surnames their corpus keys, in one transaction
+        (nothing to do, no transaction). Returns the number of keys changed."""
+        if self.read_only or "person_key" not in _columns(self.con, "people"):
+            return 0
+        if not _one(self.con, "SELECT count(*) FROM identity_pending"):
+            return 0
+        con = self.con
+        con.begin()
+        try:
+            n = resolve_pending(con, self.ident)
+            self._bump()
+            con.commit()
+        except Exception as exc:
+            con.rollback()
+            raise StoreError(f"{self.path}: resolving person keys failed: {exc}") from exc
         return n
 
     def write_records(self, records: Iterable[dict], fingerprints: Optional[dict[str, str]] = None,
@@ -522,7 +562,9 @@ class Store:
             if len(rows["articles"]) >= batch:
                 n += self.write(rows)
                 rows = empty_rows()
-        return n + self.write(rows)
+        n += self.write(rows)
+        self.resolve_pending()
+        return n
 
     def remove(self, article_ids: Iterable[str]) -> int:
         """Delete every row of these articles in one transaction; returns how many were stored."""
@@ -539,7 +581,8 @@ class Store:
                 n = _one(con, "SELECT count(*) FROM articles WHERE article_id IN "
                               "(SELECT article_id FROM _remove)")
                 deleted = self._delete("_remove")
-                resolve_surnames(con, self.ident, deleted)
+                if deleted:
+                    self._pend(deleted)
                 self._bump()
                 con.commit()
             except Exception:
@@ -547,6 +590,7 @@ class Store:
                 raise
         finally:
             con.unregister("_remove")
+        self.resolve_pending()
         return n
 
     def clear(self) -> None:
@@ -574,6 +618,7 @@ class Store:
                 chunk = names[k:k + group]
                 n_articles += self._load_chunk(Path(parts_dir), run_id, chunk)
                 n_parts += len(chunk)
+        self.resolve_pending()
         return n_parts, n_articles
 
     def loaded_parts(self) -> set[tuple[str, str]]:
@@ -607,7 +652,8 @@ class Store:
             # keys: the workers gave each person its own article's key (partitions from before
             # store version 2 none); recomputed here, then short names resolved on the corpus
             rekey(con, self.ident, "_part_ids")
-            resolve_surnames(con, self.ident, deleted)
+            if deleted:
+                self._pend(deleted)
             for name in names:
                 path = _sql_str(parts.part_path(parts_dir, "articles", run_id, name))
                 count = _one(con, f"SELECT count(*) FROM read_parquet('{path}')")
@@ -646,6 +692,7 @@ class Store:
         A table is copied in the order its rows were written (an article's rows together), not
         sorted: a sort of the large tables costs twice the time and memory that grows with the
         corpus up to the limit; `speakers` is sorted (most quoted first)."""
+        self.resolve_pending()
         written: dict[str, dict[str, int]] = {}
         generation = str(self.generation())
         names = [*TABLES, "speakers"]
@@ -689,8 +736,12 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        try:
+            if exc_type is None:
+                self.resolve_pending()
+        finally:
+            self.close()
 
 
 def _sql_str(path: Path) -> str:

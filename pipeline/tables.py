@@ -35,7 +35,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("article_id", "VARCHAR"), ("person_id", "VARCHAR"), ("name", "VARCHAR"),
         ("name_key", "VARCHAR"), ("gender", "VARCHAR"), ("titles", "VARCHAR"), ("roles", "VARCHAR"),
         ("n_mentions", "INTEGER"), ("n_quotes", "INTEGER"), ("person_key", "VARCHAR"),
-        ("surname", "VARCHAR"),
+        ("surname", "VARCHAR"), ("short_name", "BOOLEAN"),
     ),
     "titles": (
         ("article_id", "VARCHAR"), ("person_id", "VARCHAR"), ("title_no", "INTEGER"),
@@ -82,11 +82,6 @@ ORDER: dict[str, str] = {
 }
 
 Rows = dict[str, list[tuple]]
-
-# Positions in the rows that the store rewrites when it resolves a short name's key.
-PEOPLE_KEY = [c for c, _ in TABLES["people"]].index("person_key")
-QUOTES_KEY = [c for c, _ in TABLES["quotes"]].index("person_key")
-
 
 def name_key(name: str) -> str:
     """A person's folded name: accents, case, honorifics, initials, hyphens and apostrophes
@@ -151,7 +146,7 @@ def record_rows(record: dict[str, Any], fingerprint: Optional[str] = None,
         people_rows.append((
             aid, pid, p["name"], name.key, p["gender"],
             _joined([t["text"] for t in titles]), _joined([t["role"] or "" for t in titles]),
-            len(p["mentions"]), n_by_speaker.get(pid, 0), key, name.surname,
+            len(p["mentions"]), n_by_speaker.get(pid, 0), key, name.surname, name.short,
         ))
         for k, t in enumerate(titles, 1):
             titles_rows.append((aid, pid, k, t["text"], t["role"], t["organisation_id"],

@@ -270,3 +270,14 @@ def test_the_report_counts_the_most_quoted_by_person_key(tmp_path):
     (tmp_path / store_mod.STORE_NAME).unlink()
     html = (build_report(tmp_path) / "dashboard.html").read_text(encoding="utf-8")
     assert html.count(">Mme Diarra</a>") == 2 and ">Fatou Diarra</a>" in html
+
+
+def test_the_store_and_the_in_memory_resolver_agree(tmp_path):
+    """`identity.resolve` (a corpus held in memory) gives the keys the store gives."""
+    from pipeline.tables import published_date
+
+    ident = identity.default_identity()
+    simulate_run(tmp_path, RECORDS, "run1")
+    people = [(f, None) for rec in RECORDS
+              for f in identity.record_facts(ident, rec, published_date(rec["published"]))]
+    assert identity.resolve(ident, people) == keys(tmp_path)

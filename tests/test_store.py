@@ -131,7 +131,7 @@ if sys.argv[2] == "kill":
         if len(calls) == 3:  # inside the third transaction: some rows inserted, no commit
             self.con.begin()
             self.con.execute("DELETE FROM articles")
-            self.con.execute("INSERT INTO people VALUES ('x', 'p1', 'X', 'x', NULL, '', '', 1, 0, 'name:x', 'x')")
+            self.con.execute("INSERT INTO people VALUES ('x', 'p1', 'X', 'x', NULL, '', '', 1, 0, 'name:x', 'x', false)")
             os.kill(os.getpid(), signal.SIGKILL)
         return real(self, rows)
     store_mod.Store.write = write
@@ -260,7 +260,7 @@ def test_speakers_view_joins_a_surname_to_its_full_name(tmp_path):
     assert row["n_quotes"] == quoted
 
 
-V2_COLUMNS = {"people": ("person_key", "surname"), "quotes": ("person_key",)}
+V2_COLUMNS = {"people": ("person_key", "surname", "short_name"), "quotes": ("person_key",)}
 
 
 def write_v1_store(out: Path, records: list[dict], monkeypatch) -> None:
