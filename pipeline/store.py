@@ -10,6 +10,12 @@ corpus, and a question about years of articles is one SQL query (`python -m pipe
 * `write(rows)` replaces the articles of a batch in one transaction: their old rows in every
   table are deleted and the new ones inserted, so an article is never duplicated (the primary key
   of `articles` would refuse it) and a killed run leaves only whole, committed articles.
+* Person identity (store version 2, `identity.py`): `people.person_key` and `quotes.person_key`.
+  A write records the surnames it touched in `identity_pending`; `resolve_pending` (end of a
+  run, `write_records`, `remove`, `load_parts`, before an export, on leaving a `with` block)
+  re-resolves the short names of those surnames against the corpus, so the keys are a function
+  of the stored articles whatever the order of the runs. When the identity rules or their model
+  files change, opening the store for writing recomputes every key once.
 * `load_parts` loads the Parquet partitions the Dask workers wrote (`parts.py`), one run's
   partitions at a time in run order, each recorded in `loaded_parts` so none loads twice.
 * `export` writes CSV or Parquet files of every table and of `speakers` (atomically), only when

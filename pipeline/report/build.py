@@ -1,8 +1,10 @@
 """Build the static HTML report of a run: `build_report(run_dir)` -> `run_dir/report/`.
 
-Reads only `run_dir/json/*.json` (the `ArticleRecord` files), one at a time: each article page is
+Reads `run_dir/json/*.json` (the `ArticleRecord` files), one at a time: each article page is
 written as soon as its record is read and only small aggregates (counters, one index row) are
-kept, so runs with thousands of articles fit in memory. Standard library only; all text goes
+kept, so runs with thousands of articles fit in memory; and, from the store beside them, the
+`person_key` of each quoted person, so that "most quoted" counts people across articles (one
+dictionary entry per quoted person of the corpus). Standard library otherwise; all text goes
 through `html.escape`, charts are inline SVG drawn here, and pages need no network or server.
 Interface text, dates and numbers come from the message catalogue of the chosen language
 (`i18n.py`, French by default).
