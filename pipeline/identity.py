@@ -209,10 +209,24 @@ def build_identity(res) -> Identity:
         for s in (o.name, o.acronym, *o.aliases):
             if s:
                 org_ids.setdefault(fold_name(s), o.id)
-    digest = hashlib.sha256(IDENTITY_VERSION.encode() + b"\0" + b"\0".join(
-        res.files.get(n, "").encode("utf-8") for n in IDENTITY_FILES)).hexdigest()
+    digest = _digest(res.files)
     return Identity(honorifics, list(holders.values()), by_name, by_surname, org_ids,
                     title_roles, digest)
+
+
+def _digest(files: dict[str, str]) -> str:
+    return hashlib.sha256(IDENTITY_VERSION.encode() + b"\0" + b"\0".join(
+        files.get(n, "").encode("utf-8") for n in IDENTITY_FILES)).hexdigest()
+
+
+def models_digest() -> str:
+    """What the keys depend on besides the names: the rules' version and the identity files of
+    the models in use (read, not parsed: cheap enough for every opening of a store)."""
+    from .resources import resources_path
+
+    base = resources_path()
+    return _digest({n: (base / n).read_text(encoding="utf-8") for n in IDENTITY_FILES
+                    if (base / n).exists()})
 
 
 _DEFAULT: dict[str, Identity] = {}

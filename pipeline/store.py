@@ -102,10 +102,12 @@ def _v2(con) -> None:
                                 ("quotes", "person_key", "VARCHAR")):
         _all(con, f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     _all(con, "CREATE TABLE identity_pending (surname VARCHAR PRIMARY KEY)")
-    ident = identity.default_identity()
-    rekey(con, ident)
-    resolve_pending(con, ident)
-    _all(con, "INSERT OR REPLACE INTO store_meta VALUES ('identity', ?)", [ident.digest])
+    if _one(con, "SELECT count(*) FROM people"):  # a new store has nothing to compute
+        ident = identity.default_identity()
+        rekey(con, ident)
+        resolve_pending(con, ident)
+    _all(con, "INSERT OR REPLACE INTO store_meta VALUES ('identity', ?)",
+         [identity.models_digest()])
 
 
 # (description, function). Append only: the store's version is the number applied.
@@ -440,9 +442,9 @@ class Store:
         code (`identity.IDENTITY_VERSION`, the role timeline...): if not, every key is recomputed
         once, in one transaction (a store written before a holder gained its Wikidata
         identifier gets its `wd:` key)."""
-        if "person_key" not in _columns(self.con, "people"):
+        if self.version < 2:
             return  # a store of version 1 (only while a test holds MIGRATIONS to it)
-        digest = self.ident.digest
+        digest = identity.models_digest()
         if self._meta("identity") == digest:
             return
         con = self.con
@@ -543,7 +545,7 @@ class Store:
     def resolve_pending(self) -> int:
         """Give the short names of the pending surnames their corpus keys, in one transaction
         (nothing to do, no transaction). Returns the number of keys changed."""
-        if self.read_only or "person_key" not in _columns(self.con, "people"):
+        if self.read_only or self.version < 2:
             return 0
         if not _one(self.con, "SELECT count(*) FROM identity_pending"):
             return 0
