@@ -157,9 +157,24 @@ for oid in ids:
 
 # ---------------------------------------------------------------- role_holders.tsv
 holders = read_tsv("role_holders.tsv",
-                   ["role", "organisation_id", "holder", "gender", "start", "end", "aliases", "source"])
+                   ["role", "organisation_id", "holder", "gender", "start", "end", "aliases", "wikidata",
+                    "source"])
 posts = defaultdict(list)
+qid_of: dict[str, tuple[str, int]] = {}  # holder -> (QID, line)
+holder_of: dict[str, tuple[str, int]] = {}  # QID -> (holder, line)
 for n, r in holders:
+    qid = r["wikidata"]
+    if qid:
+        if not re.fullmatch(r"Q[1-9]\d*", qid):
+            err(f"role_holders.tsv:{n}: wikidata {qid!r} is not a Wikidata item identifier (Q followed by digits)")
+        if r["holder"] in qid_of and qid_of[r["holder"]][0] != qid:
+            err(f"role_holders.tsv:{n}: {r['holder']} has wikidata {qid} here but {qid_of[r['holder']][0]} "
+                f"on line {qid_of[r['holder']][1]}")
+        if qid in holder_of and holder_of[qid][0] != r["holder"]:
+            err(f"role_holders.tsv:{n}: wikidata {qid} is given to {r['holder']} here and to "
+                f"{holder_of[qid][0]} on line {holder_of[qid][1]}")
+        qid_of.setdefault(r["holder"], (qid, n))
+        holder_of.setdefault(qid, (r["holder"], n))
     if r["role"] not in roles:
         err(f"role_holders.tsv:{n}: role {r['role']!r} is not a role in titles.tsv")
     if r["organisation_id"] not in ids:
@@ -337,7 +352,7 @@ print(f"speech_verbs.tsv  {len(verbs)} rows")
 print(f"titles.tsv        {len(titles)} rows ({len(form_map)} distinct folded forms)")
 print(f"honorifics.tsv    {len(hon)} rows")
 print(f"organisations.tsv {len(orgs)} rows")
-print(f"role_holders.tsv  {len(holders)} rows")
+print(f"role_holders.tsv  {len(holders)} rows, {len(holder_of)} people with a Wikidata identifier")
 print(f"not_people.txt    " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 print(f"places.tsv        {len(places)} rows")
 print(f"org_heads.txt     " + ", ".join(f"{k}: {len(v)}" for k, v in head_sections.items()))

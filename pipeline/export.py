@@ -135,6 +135,12 @@ class RunWriter:
         marker_path(self.out, article_id).write_text(fp)
 
     def close(self) -> None:
+        """Write the last batch, then resolve the short names of the surnames the run touched
+        (`Store.resolve_pending`: one transaction for the run)."""
         self.flush()
+        if not self.rows_elsewhere:
+            t0 = time.perf_counter()
+            self.store.resolve_pending()
+            self.seconds += time.perf_counter() - t0
 
 

@@ -134,7 +134,9 @@ class RoleHolder:
     gender: Optional[str]
     start: str
     end: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # folded
+    wikidata: str = ""  # the holder's Wikidata identifier (Q…), empty when not verified
+    raw_aliases: tuple[str, ...] = ()  # as written (names are told from posts by their case)
 
 
 @dataclass
@@ -284,7 +286,9 @@ def _parse(files: dict[str, str]) -> Resources:
         holders.append(RoleHolder(fold(r["role"]), r.get("organisation_id", ""), r["holder"],
                                   g if g in {"male", "female"} else None, r.get("start", ""),
                                   r.get("end", ""),
-                                  tuple(fold(a) for a in r.get("aliases", "").split("|") if a.strip())))
+                                  tuple(fold(a) for a in r.get("aliases", "").split("|") if a.strip()),
+                                  r.get("wikidata", ""),
+                                  tuple(a.strip() for a in r.get("aliases", "").split("|") if a.strip())))
     sections = _sections(files["not_people.txt"])
     not_people = frozenset(fold(s) for k, v in sections.items() if k != "credit" for s in v)
     credits = frozenset(fold(s) for s in sections.get("credit", []))

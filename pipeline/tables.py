@@ -5,8 +5,11 @@ partitions the Dask workers write (`parts.py`), and the CSV and Parquet files ex
 store. So they agree row for row, and a column is added in one place. Pure: no file, no database
 (pyarrow only to hand rows over as Arrow tables).
 
-`name_key` (a person's folded name) is a provisional identity, the one `speakers` has always
-grouped by; the `speakers` view prefers a `person_key` column when the store has one.
+`name_key` is a person's folded name; `person_key` their corpus-wide identity (`identity.py`): the
+key a record gives on its own (a holder's `wd:` key, `name:` for a full name, an article-scoped
+`surname:` key for a short name), which the store then resolves against the corpus (a short name
+joins the one full name that fits). `quotes.person_key` is the speaker's key (NULL for a speaker
+that is not a person, or none).
 """
 from __future__ import annotations
 
@@ -14,8 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Optional
 
-from . import __version__
-from .resources import fold
+from . import __version__, identity
 
 # (column, DuckDB type) in store order. A change here is a store migration (`store.MIGRATIONS`);
 # a test checks that a migrated store has exactly these columns.
@@ -32,7 +34,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "people": (
         ("article_id", "VARCHAR"), ("person_id", "VARCHAR"), ("name", "VARCHAR"),
         ("name_key", "VARCHAR"), ("gender", "VARCHAR"), ("titles", "VARCHAR"), ("roles", "VARCHAR"),
-        ("n_mentions", "INTEGER"), ("n_quotes", "INTEGER"),
+        ("n_mentions", "INTEGER"), ("n_quotes", "INTEGER"), ("person_key", "VARCHAR"),
+        ("surname", "VARCHAR"), ("short_name", "BOOLEAN"),
     ),
     "titles": (
         ("article_id", "VARCHAR"), ("person_id", "VARCHAR"), ("title_no", "INTEGER"),
@@ -53,6 +56,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("text", "VARCHAR"), ("start", "INTEGER"), ("end", "INTEGER"), ("speaker_id", "VARCHAR"),
         ("speaker_name", "VARCHAR"), ("speaker_kind", "VARCHAR"), ("speaker_gender", "VARCHAR"),
         ("cue", "VARCHAR"), ("confidence", "DOUBLE"), ("rule", "VARCHAR"), ("published", "VARCHAR"),
+        ("person_key", "VARCHAR"),
     ),
     "mentions": (
         ("article_id", "VARCHAR"), ("entity_id", "VARCHAR"), ("kind", "VARCHAR"),
@@ -79,15 +83,10 @@ ORDER: dict[str, str] = {
 
 Rows = dict[str, list[tuple]]
 
-_HONORIFICS = {"m.", "mme", "dr", "mm."}
-
-
 def name_key(name: str) -> str:
-    """Corpus-level key of a person: folded name without honorifics ("M. Guterres" ->
-    "guterres"); the `speakers` view joins a surname-only key to the single full name ending
-    with it."""
-    toks = [t for t in fold(name).replace("-", " ").split() if t not in _HONORIFICS]
-    return " ".join(toks)
+    """A person's folded name: accents, case, honorifics, initials, hyphens and apostrophes
+    folded ("M. Ban Ki-moon" -> "ban ki moon", "Gilbert F. Houngbo" -> "gilbert houngbo")."""
+    return identity.default_identity().name(name).key
 
 
 def published_date(published: Optional[str]) -> Optional[dt.date]:
@@ -112,10 +111,13 @@ def empty_rows() -> Rows:
 
 
 def record_rows(record: dict[str, Any], fingerprint: Optional[str] = None,
-                run_id: Optional[str] = None, into: Optional[Rows] = None) -> Rows:
+                run_id: Optional[str] = None, into: Optional[Rows] = None,
+                ident: Optional["identity.Identity"] = None) -> Rows:
     """The rows of one article record in every table (tuples in `TABLES` column order),
-    appended to `into` when given (a batch)."""
+    appended to `into` when given (a batch). `person_key` is the key the article gives on its
+    own (`identity.base_key`); the store resolves short names against the corpus."""
     out = into if into is not None else empty_rows()
+    ident = ident or identity.default_identity()
     aid = record["id"]
     quotes = record["quotes"]
     people = record["people"]
@@ -132,15 +134,19 @@ def record_rows(record: dict[str, Any], fingerprint: Optional[str] = None,
         record["schema_version"], __version__, fingerprint, run_id,
     ))
     gender_of: dict[str, Optional[str]] = {}
+    key_of: dict[str, str] = {}
     people_rows, titles_rows, mentions_rows = out["people"], out["titles"], out["mentions"]
-    for p in people:
+    facts = identity.record_facts(ident, record, published_date(record["published"]))
+    for p, f in zip(people, facts):
         pid = p["id"]
         gender_of[pid] = p["gender"]
         titles = p["titles"]
+        name = ident.name(p["name"])
+        key = key_of[pid] = identity.base_key(ident, f)
         people_rows.append((
-            aid, pid, p["name"], name_key(p["name"]), p["gender"],
+            aid, pid, p["name"], name.key, p["gender"],
             _joined([t["text"] for t in titles]), _joined([t["role"] or "" for t in titles]),
-            len(p["mentions"]), n_by_speaker.get(pid, 0),
+            len(p["mentions"]), n_by_speaker.get(pid, 0), key, name.surname, name.short,
         ))
         for k, t in enumerate(titles, 1):
             titles_rows.append((aid, pid, k, t["text"], t["role"], t["organisation_id"],
@@ -165,7 +171,7 @@ def record_rows(record: dict[str, Any], fingerprint: Optional[str] = None,
         out["quotes"].append((
             aid, q["id"], q["type"], q["text"], q["start"], q["end"], sid, q["speaker_name"],
             q["speaker_kind"], gender_of.get(sid) if sid else None, q["cue"], q["confidence"],
-            q["rule"], record["published"],
+            q["rule"], record["published"], key_of.get(sid) if sid else None,
         ))
     return out
 

@@ -17,7 +17,7 @@ from pipeline import parts, store as store_mod
 from pipeline.export import RunWriter, is_done
 from pipeline.records import json_schema
 from pipeline.store import Store, StoreError, open_store
-from pipeline.tables import TABLES, empty_rows, record_rows
+from pipeline.tables import TABLES, arrow_table, empty_rows, record_rows
 
 TESTS = Path(__file__).resolve().parent
 
@@ -79,7 +79,7 @@ def test_migrated_store_has_the_columns_rows_are_built_for(tmp_path):
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
                 "ORDER BY ordinal_position", [table]).fetchall()
             assert got == list(columns), table
-        assert st.version == store_mod.schema_version() == 1
+        assert st.version == store_mod.schema_version() == 2
     rows = record_rows(record(3))
     for table, columns in TABLES.items():
         assert all(len(r) == len(columns) for r in rows[table]), table
@@ -130,7 +130,7 @@ if sys.argv[2] == "kill":
         if len(calls) == 3:  # inside the third transaction: some rows inserted, no commit
             self.con.begin()
             self.con.execute("DELETE FROM articles")
-            self.con.execute("INSERT INTO people VALUES ('x', 'p1', 'X', 'x', NULL, '', '', 1, 0)")
+            self.con.execute("INSERT INTO people VALUES ('x', 'p1', 'X', 'x', NULL, '', '', 1, 0, 'name:x', 'x', false)")
             os.kill(os.getpid(), signal.SIGKILL)
         return real(self, rows)
     store_mod.Store.write = write
@@ -248,7 +248,7 @@ def test_speakers_view_joins_a_surname_to_its_full_name(tmp_path):
     recs = [record(k) for k in range(40)]
     simulate_run(tmp_path, recs, "run1", batch=50)
     with Store(tmp_path / store_mod.STORE_NAME, read_only=True) as st:
-        cols, cur = st.query("SELECT * FROM speakers WHERE person_key = 'karl mendes'")
+        cols, cur = st.query("SELECT * FROM speakers WHERE person_key = 'name:karl mendes'")
         row = dict(zip(cols, cur.fetchone()))
     mentioned = {r["id"] for r in recs if any(p["name"] in ("Karl Mendes", "M. Mendes")
                                              for p in r["people"])}
@@ -259,24 +259,50 @@ def test_speakers_view_joins_a_surname_to_its_full_name(tmp_path):
     assert row["n_quotes"] == quoted
 
 
-def test_a_new_column_is_a_migration_and_speakers_group_by_person_key(tmp_path, monkeypatch):
-    simulate_run(tmp_path, [record(k) for k in range(10)], "run1")
+V2_COLUMNS = {"people": ("person_key", "surname", "short_name"), "quotes": ("person_key",)}
 
-    def v2(con):
-        con.execute("ALTER TABLE people ADD COLUMN person_key VARCHAR")
-        con.execute("UPDATE people SET person_key = 'everyone'")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, ("people.person_key", v2)])
+def write_v1_store(out: Path, records: list[dict], monkeypatch) -> None:
+    """A store of schema version 1 (before the person identity), as the code of that version
+    wrote it: no key columns, `name_key` folded the old way."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+    rows = empty_rows()
+    for rec in records:
+        record_rows(rec, fp_of(rec), "v1", into=rows)
+    with open_store(out) as st:
+        assert st.version == 1
+        for table, columns in TABLES.items():
+            keep = [k for k, (c, _) in enumerate(columns) if c not in V2_COLUMNS.get(table, ())]
+            names = [columns[k][0] for k in keep]
+            data = [[r[k] for r in rows[table]] for k in keep]
+            if table == "people":  # the old name_key: folded, honorifics dropped, no more
+                data[names.index("name_key")] = [n.lower() for n in data[names.index("name")]]
+            full = arrow_table(table, rows[table])
+            arrow = pa.table({n: pa.array(d, full.schema.field(n).type) for n, d in zip(names, data)})
+            st.con.register("_v1", arrow)
+            st.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _v1")
+            st.con.unregister("_v1")
+    monkeypatch.undo()
+
+
+def test_a_version_1_store_is_migrated_with_person_keys(tmp_path, monkeypatch):
+    records = [record(k) for k in range(30)]
+    write_v1_store(tmp_path, records, monkeypatch)
     with pytest.raises(StoreError, match="schema version 1, this code needs 2"):
         Store(tmp_path / store_mod.STORE_NAME, read_only=True)
     with open_store(tmp_path) as st:
         assert st.version == 2
         versions = st.con.execute("SELECT version, description FROM schema_version ORDER BY 1").fetchall()
-        assert versions[-1] == (2, "people.person_key")
-        assert st.con.execute("SELECT person_key, n_articles FROM speakers").fetchall() == [("everyone", 10)]
-        # rows built without the new column still insert (by name; the column stays NULL)
-        st.write(record_rows(record(20)))
-        assert st.con.execute("SELECT count(*) FROM people WHERE person_key IS NULL").fetchone()[0] > 0
+        assert [v for v, _ in versions] == [1, 2] and "person_key" in versions[-1][1]
+        assert st.con.execute("SELECT count(*) FROM people WHERE person_key IS NULL").fetchone()[0] == 0
+    # every key, name_key and quotation key as a store written by this version has them
+    want = expected(records)
+    got = snapshot(tmp_path)
+    for table in ("people", "quotes", "speakers"):
+        assert got[table] == want[table], table
+    assert ("name:karl mendes",) in {(r[0],) for r in got["speakers"]}
     monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
     with pytest.raises(StoreError, match="newer than this code"):
         open_store(tmp_path)

@@ -1,8 +1,10 @@
 """Build the static HTML report of a run: `build_report(run_dir)` -> `run_dir/report/`.
 
-Reads only `run_dir/json/*.json` (the `ArticleRecord` files), one at a time: each article page is
+Reads `run_dir/json/*.json` (the `ArticleRecord` files), one at a time: each article page is
 written as soon as its record is read and only small aggregates (counters, one index row) are
-kept, so runs with thousands of articles fit in memory. Standard library only; all text goes
+kept, so runs with thousands of articles fit in memory; and, from the store beside them, the
+`person_key` of each quoted person, so that "most quoted" counts people across articles (one
+dictionary entry per quoted person of the corpus). Standard library otherwise; all text goes
 through `html.escape`, charts are inline SVG drawn here, and pages need no network or server.
 Interface text, dates and numbers come from the message catalogue of the chosen language
 (`i18n.py`, French by default).
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote as urlquote
 
+from .. import identity
+from ..tables import published_date
 from . import templates as T
 from .i18n import DEFAULT_LANG, Catalogue, catalogue
 
@@ -39,8 +43,29 @@ def esc(value: Any) -> str:
 
 
 def _key(name: str) -> str:
-    """Speaker identity across articles: ids are per article, so aggregate on the normalised name."""
+    """An organisation across articles: ids are per article, so aggregate on the normalised name
+    (people are counted by their `person_key`, see `_Totals.person_keys`)."""
     return " ".join(name.split()).casefold()
+
+
+def store_person_keys(run_dir: Path) -> Optional[dict[tuple[str, str], tuple[str, str]]]:
+    """{(article_id, person_id): (person_key, display name)} of the quoted people of the run
+    folder's store (`DIR/corpus.duckdb`, read-only); None without a store of version 2 or later
+    (the report then keys people by what their own article tells, `identity.base_key`)."""
+    from ..store import STORE_NAME, Store, StoreError
+
+    path = Path(run_dir) / STORE_NAME
+    if not path.exists():
+        return None
+    try:
+        with Store(path, read_only=True) as st:
+            rows = st.con.execute(
+                "SELECT p.article_id, p.person_id, p.person_key, s.speaker FROM people p "
+                "JOIN speakers s USING (person_key) WHERE p.n_quotes > 0").fetchall()
+    except (StoreError, Exception) as exc:  # noqa: BLE001 - any store problem: keys from records
+        log.warning("report: person keys not read from %s (%s); people keyed per article", path, exc)
+        return None
+    return {(a, p): (k, name) for a, p, k, name in rows}
 
 
 def _month(published: Optional[str]) -> Optional[str]:
@@ -431,10 +456,31 @@ class _Totals:
     quote_gender: Counter = field(default_factory=Counter)
     quotes_per_article: Counter = field(default_factory=Counter)
     skipped: list = field(default_factory=list)
+    # (article_id, person_id) -> (person_key, display name), from the store; None: no store
+    person_keys: Optional[dict] = None
+
+    def _person(self, rec: dict, sid: Optional[str], name: str,
+                own: dict[str, str]) -> tuple[str, str]:
+        """A quoted person's corpus key and display name."""
+        if self.person_keys is not None and sid:
+            hit = self.person_keys.get((str(rec.get("id")), sid))
+            if hit:
+                return hit
+        return own.get(sid or "") or "name:" + _key(name), name
 
     def add(self, rec: dict) -> None:
         """Fold one record in; keeps only counters and name sets (no text)."""
         people = {p["id"]: p for p in rec.get("people") or []}
+        own: dict[str, str] = {}
+        if self.person_keys is None or any(
+                (str(rec.get("id")), q.get("speaker_id")) not in self.person_keys
+                for q in rec.get("quotes") or [] if _kind(q) == "person"):
+            try:  # keys from the article alone (no store, or an article not in it)
+                ident = identity.default_identity()
+                for f in identity.record_facts(ident, rec, published_date(rec.get("published"))):
+                    own[f.person_id] = identity.base_key(ident, f)
+            except (KeyError, TypeError, ValueError):
+                own = {}
         orgs = {o["id"]: o for o in rec.get("organisations") or []}
         quotes = rec.get("quotes") or []
         self.articles += 1
@@ -459,8 +505,10 @@ class _Totals:
                 name = p.get("name") or q.get("speaker_name")
                 if not name:
                     continue
-                k = _key(name)
-                sp = self.people.setdefault(k, _Speaker(name))
+                k, display = self._person(rec, sid, name, own)
+                sp = self.people.setdefault(k, _Speaker(display))
+                if len(display.split()) > len(sp.name.split()):
+                    sp.name = display  # the fullest form of the name
                 sp.quotes += 1
                 self.quote_gender[p.get("gender") or "unknown"] += 1
                 if k not in quoted_people or (p.get("gender") and not quoted_people[k]):
@@ -893,7 +941,7 @@ def build_report(run_dir: Path, lang: str = DEFAULT_LANG) -> Path:
     art_dir = out / "articles"
     art_dir.mkdir(parents=True, exist_ok=True)
 
-    totals = _Totals()
+    totals = _Totals(person_keys=store_person_keys(run_dir))
     rows: list[tuple[str, str, str]] = []
     written: set[str] = set()
     for path in sorted(json_dir.glob("*.json")):
