@@ -178,6 +178,11 @@ def cross_validate(nlp, rows: list[Row], golds: dict, k: int, c: Optional[float]
             for gid, rec, _ in run_articles(nlp, corpus, ids, weights):
                 preds[gid] = rec
     metrics, _ = evaluate_predictions(preds, {gid: g for gid, (_, g) in golds.items()})
+    by_corpus: dict[str, dict] = {}
+    for corpus in sorted({str(c) for c, _ in golds.values()}):
+        part = {gid: g for gid, (c, g) in golds.items() if str(c) == corpus}
+        by_corpus[corpus], _ = evaluate_predictions({gid: preds[gid] for gid in part}, part)
+    metrics["by_corpus"] = by_corpus
     return metrics
 
 
@@ -223,6 +228,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"hand weights, all articles:          {_fmt(hand_m)}")
     cv = cross_validate(nlp, rows, golds, args.folds, args.c)
     print(f"fit, {args.folds} folds by article (held out): {_fmt(cv)}")
+    for corpus, m in cv["by_corpus"].items():
+        print(f"    held out, {corpus}: {_fmt(m)}  (direct F1 {m['direct_f1_30']:.3f}, "
+              f"indirect F1 {m['indirect_f1_30']:.3f})")
     c = args.c if args.c is not None else select_c(rows)
     print(f"regularisation C = {c}" + (" (inner folds)" if args.c is None else ""))
     weights = fit(rows, c)
@@ -240,7 +248,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             "regularisation_chosen_by": "given" if args.c is not None else
                                         "inner 4-fold cross-validation by article",
             "held_out": {"folds": args.folds, "by": "article",
-                         **{k: round(cv[k], 4) for k in KEYS if cv.get(k) is not None}},
+                         **{k: round(cv[k], 4) for k in KEYS if cv.get(k) is not None},
+                         "by_corpus": {c: {k: round(m[k], 4) for k in KEYS if m.get(k) is not None}
+                                       for c, m in cv["by_corpus"].items()}},
             "hand_weights": {k: round(hand_m[k], 4) for k in KEYS if hand_m.get(k) is not None},
             "weights": dict(sorted(weights.items())),
         }
