@@ -330,6 +330,43 @@ for line in BOILER_NO:
     if hits:
         err(f"boilerplate.tsv: line(s) {hits} match the prose example {line!r}")
 
+# ---------------------------------------------------------------- org_descriptions.tsv
+org_kinds = {r["kind"] for _, r in orgs} | {"any", "government", "news-agency"}
+org_desc = read_tsv("org_descriptions.tsv", ["head", "names", "kinds"])
+seen_heads = set()
+for n, r in org_desc:
+    if r["head"] != fold(r["head"]):
+        err(f"org_descriptions.tsv:{n}: head {r['head']!r} is not folded")
+    if r["head"] in seen_heads:
+        err(f"org_descriptions.tsv:{n}: duplicate head {r['head']!r}")
+    seen_heads.add(r["head"])
+    check_enum("org_descriptions.tsv", n, "names", r["names"], {"0", "1"})
+    for k in r["kinds"].split("|"):
+        if k and k not in org_kinds:
+            warnings.append(f"org_descriptions.tsv:{n}: kind {k!r} is used by no organisation")
+
+# ---------------------------------------------------------------- person_nouns.txt
+person_nouns = [line.strip() for line in (HERE / "person_nouns.txt").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+for w in person_nouns:
+    if w != w.lower() or " " in w:
+        err(f"person_nouns.txt: {w!r} is not one lower-case word")
+if len(set(person_nouns)) != len(person_nouns):
+    err("person_nouns.txt: duplicate nouns")
+
+# ---------------------------------------------------------------- speaker_ranker*.json
+import json  # noqa: E402
+
+for name in ("speaker_ranker.json", "speaker_ranker_hand.json"):
+    try:
+        data = json.loads((HERE / name).read_text(encoding="utf-8"))
+        weights = data["weights"]
+        bad = [k for k, v in weights.items() if not isinstance(v, (int, float)) or ":" not in k]
+        if bad:
+            err(f"{name}: malformed weights {bad[:3]}")
+    except (OSError, ValueError, KeyError) as e:
+        err(f"{name}: {e!r}")
+
 # ---------------------------------------------------------------- the pipeline's own loader, if present
 try:
     sys.path.insert(0, str(HERE.parent))
@@ -356,6 +393,7 @@ print(f"role_holders.tsv  {len(holders)} rows, {len(holder_of)} people with a Wi
 print(f"not_people.txt    " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 print(f"places.tsv        {len(places)} rows")
 print(f"org_heads.txt     " + ", ".join(f"{k}: {len(v)}" for k, v in head_sections.items()))
+print(f"org_descriptions.tsv {len(org_desc)} rows; person_nouns.txt {len(person_nouns)} nouns")
 print(f"boilerplate.tsv   {len(boiler)} patterns; {len(BOILER_YES)} positive / {len(BOILER_NO)} prose examples")
 print(loaded)
 for w in warnings:
