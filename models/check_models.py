@@ -128,7 +128,7 @@ for n, r in orgs:
     check_enum("organisations.tsv", n, "kind", r["kind"],
                {"principal-organ", "subsidiary", "department", "fund-programme", "specialised-agency",
                 "related", "peacekeeping", "political-mission", "tribunal", "regional", "ngo",
-                "financial", "other"})
+                "financial", "media", "other"})
     aliases = r["aliases"].split("|") if r["aliases"] else []
     if any(not a.strip() or a != a.strip() for a in aliases):
         err(f"organisations.tsv:{n}: empty or padded alias in {r['aliases']!r}")
@@ -331,7 +331,7 @@ for line in BOILER_NO:
         err(f"boilerplate.tsv: line(s) {hits} match the prose example {line!r}")
 
 # ---------------------------------------------------------------- org_descriptions.tsv
-org_kinds = {r["kind"] for _, r in orgs} | {"any", "government", "news-agency"}
+org_kinds = {r["kind"] for _, r in orgs} | {"any", "government"}
 org_desc = read_tsv("org_descriptions.tsv", ["head", "names", "kinds"])
 seen_heads = set()
 for n, r in org_desc:

@@ -49,7 +49,7 @@ SLOT_GROUPS = ("incise", "selon", "verb", "agent", "outer", "colon", "after", "s
                "previous")
 
 
-_MEDIA_KINDS = frozenset({"news-agency", "media"})
+_MEDIA_KINDS = frozenset({"media"})
 _REPORTING_NOUNS = frozenset({"communique", "texte", "declaration", "rapport", "projet", "document",
                               "lettre", "message", "note", "chiffres", "donnees", "estimations",
                               "statistiques", "services"})
