@@ -60,3 +60,12 @@ def test_bare_participles_report_nothing_and_thought_participles_do(nlp):
 def test_paraphrase_marker(nlp):
     qs = _quotes(nlp, "Le porte-parole a dit en substance que la mission resterait sur place.")
     assert ("indirect", "la mission resterait sur place") in qs
+
+
+def test_que_read_as_an_adverb_and_a_far_de_infinitive(nlp):
+    qs = _quotes(nlp, "Il a aussi indiqué que des dizaines de camions étaient prêts à partir. "
+                      "Elle a demandé instamment aux membres du Conseil, et en particulier aux "
+                      "pays voisins, de garantir l'accès aux camps.")
+    assert ("indirect", "des dizaines de camions étaient prêts à partir") in qs
+    assert ("indirect", "garantir l'accès aux camps") in qs
+    assert _quotes(nlp, "Il n'a indiqué que deux chiffres sur la situation.") == []

@@ -17,7 +17,7 @@ from typing import Optional
 
 from spacy.attrs import POS
 from spacy.language import Language
-from spacy.symbols import ADJ, AUX, NOUN, PRON, SCONJ, VERB
+from spacy.symbols import ADJ, ADV, AUX, NOUN, PRON, SCONJ, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
@@ -387,14 +387,22 @@ class QuoteFinder:
             # que-clause within a few tokens
             j = tok.i + 1
             found = None
+            negated = tok.i > 1 and (lows[tok.i - 1] in ("n'", "ne") or lows[tok.i - 2] in ("n'", "ne"))
             while j < min(end_tok, tok.i + 8):
                 if lows[j] in ("que", "qu'", "qu’") and (pos[j] == SCONJ or (
-                        pos[j] == PRON and lows[j - 1] not in ("ce", "celui", "celle", "ceux"))):
-                    found = j  # the tagger often reads the complementiser "qu'" as a relative
+                        pos[j] == PRON and lows[j - 1] not in ("ce", "celui", "celle", "ceux")) or (
+                        pos[j] == ADV and not negated)):
+                    # the tagger often reads the complementiser "qu'" as a relative, or "que"
+                    # as the adverb of "ne … que" (which needs a negation before the verb)
+                    found = j
                     break
                 if texts[j] in (".", ";", "«", "»", '"', "“") or (pos[j] == VERB and j > tok.i + 1):
                     break
                 j += 1
+            if found is not None and negated and not any(
+                    doc[k].pos_ in ("VERB", "AUX") and doc[k].morph.get("VerbForm") == ["Fin"]
+                    for k in range(found + 1, min(end_tok, found + 12))):
+                found = None  # "il n'a indiqué que deux chiffres": ne … que, no clause
             if found is not None and verb.que:
                 stop = self._clause_end(doc, found + 1, end_tok)
                 make(found + 1, stop, lemma, tok.i, "que")
@@ -405,7 +413,9 @@ class QuoteFinder:
             passive = self._passive_participle(tok)
             # à + infinitive / de + infinitive
             j = tok.i + 1
-            while not passive and j < min(end_tok, tok.i + 14):  # past the addressee: "demandé … au gouvernement … de"
+            # past the addressee: "demandé … au gouvernement … de", "demandé instamment aux
+            # membres du Conseil, et en particulier la Russie et les États-Unis, de …"
+            while not passive and j < min(end_tok, tok.i + 22):
                 low = lows[j]
                 if (low == "à" and verb.a_inf) or (low in ("de", "d'") and verb.de_inf):
                     k = j + 1
