@@ -889,8 +889,12 @@ class _DocAttribution:
                 # a quoted headline or intertitle: said by the speaker of the next quotation
                 pending.append(q)
                 continue
-            entity = best.entity
             primary = slots[0] if slots else None
+            if any(c.features.get("primary:anaphor") for c in cands):
+                # the quotation's own slot is a pronoun or description that some candidate can
+                # be: one it cannot be ("l'agence" for a man, "elle" for a man) never wins
+                best = next(c for c in cands if c.entity is None or not c.features.get("primary:clash"))
+            entity = best.entity
             if primary is not None and primary.passive and len(slots) == 1:
                 # "X a été accusé d'avoir …": the text says somebody said it and never who
                 best = next(c for c in cands if c.entity is None)
@@ -902,7 +906,7 @@ class _DocAttribution:
                     primary.mention.entity is not speaker and primary.mention.anaphoric:
                 q.rule += f"-{primary.mention.kind}"
             q.evidence = primary.evidence if primary else None
-            q.confidence = _confidence(cands)
+            q.confidence = _confidence(cands, best)
             if primary is not None and primary.mention is not None and \
                     primary.mention.referent is None and entity is not None and \
                     primary.mention.kind not in ("other", "document") and \
@@ -951,13 +955,14 @@ class _DocAttribution:
         e.gender = c.gender
 
 
-def _confidence(cands: list[Candidate]) -> float:
-    """The winner's margin over the runner-up, squashed into (0.3, 0.95)."""
+def _confidence(cands: list[Candidate], chosen: Candidate) -> float:
+    """The chosen candidate's margin over the best other one, squashed into (0.3, 0.95)."""
     import math
 
-    if len(cands) < 2:
+    others = [c.score for c in cands if c is not chosen]
+    if not others:
         return 0.5
-    margin = cands[0].score - cands[1].score
+    margin = chosen.score - max(others)
     return round(0.3 + 0.65 / (1 + math.exp(-margin + 1)), 2)
 
 
