@@ -341,6 +341,20 @@ def _trim(text: str, s: QuoteSpan) -> QuoteSpan:
     return QuoteSpan(a, b, s.open_mark, s.closed)
 
 
+_WORD_CHAR = re.compile(r"[\w.\-]")
+
+
+def _word_before(text: str, lo: int, hi: int) -> str:
+    """The run of word characters, dots and hyphens that ends at `hi` (not before `lo`): what
+    `re.search(r"([\w.\-]+)$", text[lo:hi])` finds, without copying the paragraph up to `hi` (on
+    a paragraph of a megabyte that copy made the segmenter quadratic)."""
+    k = hi
+    match = _WORD_CHAR.match
+    while k > lo and match(text, k - 1):
+        k -= 1
+    return text[k:hi]
+
+
 def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> set[int]:
     """Character offsets where sentences start: block starts, and after . ! ? … followed by a
     capital, a digit or an opening mark; never inside a quotation."""
@@ -364,10 +378,8 @@ def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> 
                 continue
             if inside[nxt] and not inside[m.start()] and text[nxt] not in "«“\"":
                 continue
-            word = re.search(r"([\w.\-]+)$", text[b.start:m.start()])
-            if word and text[m.start()] == "." and (
-                    word.group(1).lower().rstrip(".") in _ABBREV
-                    or re.fullmatch(r"[A-ZÀ-Ý]", word.group(1))):
+            word = _word_before(text, b.start, m.start()) if text[m.start()] == "." else ""
+            if word and (word.lower().rstrip(".") in _ABBREV or re.fullmatch(r"[A-ZÀ-Ý]", word)):
                 continue
             starts.add(nxt)
     return starts
