@@ -23,6 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy
 from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -138,7 +139,7 @@ def load_lexicon(res: Resources) -> Lexicon:
     return lex
 
 
-@dataclass
+@dataclass(slots=True)
 class EntMention:
     start: int  # character offsets in doc.text
     end: int
@@ -213,9 +214,20 @@ def _longest(doc: Doc, spans: list[Span]) -> list[Span]:
     return sorted(out, key=lambda sp: sp.start)
 
 
-def _token_starts(doc: Doc) -> dict[int, int]:
-    """Character offset -> token index, from one array read."""
-    return {off: i for i, off in enumerate(doc.to_array(IDX).tolist())}
+class _TokenStarts:
+    """Character offset -> index of the token starting there (`.get`), by bisection in one
+    array read (a dict of every token of a long article weighed a hundred megabytes)."""
+
+    def __init__(self, doc: Doc):
+        self.idx = doc.to_array(IDX)
+
+    def get(self, offset: int) -> Optional[int]:
+        k = int(numpy.searchsorted(self.idx, offset))
+        return k if k < len(self.idx) and int(self.idx[k]) == offset else None
+
+
+def _token_starts(doc: Doc) -> _TokenStarts:
+    return _TokenStarts(doc)
 
 
 def _name_end(words: list[str], j: int, limit: int) -> int:

@@ -18,7 +18,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import doc_text, ensure_extensions, guarded, sentences
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonCluster:
     id: str
     name: str

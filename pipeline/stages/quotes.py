@@ -21,7 +21,7 @@ from spacy.symbols import ADJ, AUX, NOUN, PRON, SCONJ, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_texts
+from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_lows, token_texts
 from .segment import block_at
 
 PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils": ("male", "plur"),
@@ -33,7 +33,7 @@ _SELON = {"selon", "d'après", "d’après"}
 _CLITICS_BEFORE_INF = {"ne", "n'", "se", "s'", "en", "y", "le", "la", "les", "l'", "lui", "leur"}
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteCandidate:
     start: int
     end: int
@@ -166,7 +166,7 @@ class QuoteFinder:
         # per-token views read once: walking the Doc builds a Token object at every step
         pos = doc.to_array(POS).tolist()
         speech = speech_mask(doc, self.res, pos)
-        lows = [w.lower() for w in token_texts(doc)]
+        lows = token_lows(doc)
         self._memo = _Memo(speech, lows, named[1])
         for qs in doc._.quote_spans or []:
             span = _tok_range(doc, qs.start, qs.end)

@@ -30,7 +30,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import doc_text, ensure_extensions, guarded
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     start: int
     end: int
@@ -48,7 +48,7 @@ class Block:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteSpan:
     """Text between quotation marks: `start`/`end` exclude the marks; `closed` is False when the
     closing mark was missing and the span was ended at the paragraph end."""

@@ -117,7 +117,7 @@ class _DocIndex:
     last_dateline_end: int = -1  # max(dateline_ends), computed once
 
 
-@dataclass
+@dataclass(slots=True)
 class TitleMention:
     tok_start: int
     tok_end: int
