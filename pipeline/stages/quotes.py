@@ -11,6 +11,7 @@ Reported content that holds a direct quotation is left to the direct one (annota
 """
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
@@ -150,14 +151,19 @@ class QuoteFinder:
         ensure_extensions()
         self.res = resources or load_resources()
         self.min_words = min_words
+        self._local = threading.local()  # `_memo`
 
     def __call__(self, doc: Doc) -> Doc:
         try:
             return self._find(doc)
         finally:
-            self._memo = None
+            self._local.memo = None
 
-    _memo: Optional["_Memo"] = None  # per document, while `__call__` runs
+    @property
+    def _memo(self) -> Optional["_Memo"]:
+        """What is remembered of the document being processed (per thread, so that the
+        component keeps no state of its own between documents)."""
+        return getattr(self._local, "memo", None)
 
     def _find(self, doc: Doc) -> Doc:
         quotes: list[QuoteCandidate] = []
@@ -167,7 +173,7 @@ class QuoteFinder:
         pos = doc.to_array(POS).tolist()
         speech = speech_mask(doc, self.res, pos)
         lows = token_lows(doc)
-        self._memo = _Memo(speech, lows, named[1])
+        self._local.memo = _Memo(speech, lows, named[1])
         for qs in doc._.quote_spans or []:
             span = _tok_range(doc, qs.start, qs.end)
             if span is None or not self._is_quotation(doc, span, qs):
