@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -40,7 +41,7 @@ from spacy.tokens import Doc
 
 from .stages.segment import CHUNK_SIZE, set_sentence_starts
 
-__all__ = ["CHUNK_SIZE", "CONTEXT", "Chunk", "plan_chunks", "chunk_size_of", "run_chunked"]
+__all__ = ["CHUNK_SIZE", "CONTEXT", "Chunk", "plan_chunks", "chunk_size_of", "run_chunked", "TIMINGS"]
 
 # Characters of text on each side of a chunk that the model sees but whose annotations are
 # dropped (rounded out to whole sentences): tok2vec looks 4 tokens away, the parser and the
@@ -197,11 +198,13 @@ def run_chunked(nlp: Language, doc: Doc, size: Optional[int] = None) -> Doc:
     text = doc._.text if doc._.text is not None else doc.text
     if size <= 0 or len(text) <= size or "onu_segmenter" not in nlp.pipe_names:
         return nlp(doc)
+    clock = _Clock(TIMINGS)
     pre, post = split_pipeline(nlp)
     seg = nlp.get_pipe("onu_segmenter")
     blocks, quotes, starts = getattr(seg, "stage", seg).analyse(text)
     chunks = plan_chunks(text, blocks, quotes, starts, size)
     all_starts = numpy.fromiter(sorted(starts), dtype="uint64", count=len(starts))
+    clock.lap("onu_segmenter")
     orths, arrays = [], []
     for chunk in chunks:
         orth, values = _model_chunk(nlp, pre, text, chunk, all_starts)
@@ -223,9 +226,29 @@ def run_chunked(nlp: Language, doc: Doc, size: Optional[int] = None) -> Doc:
         doc._.text = text
     doc._.blocks = blocks
     doc._.quote_spans = quotes
-    for _name, proc in post:
+    clock.lap("model (chunks)")
+    for name, proc in post:
         doc = proc(doc)
+        clock.lap(name)
     return doc
+
+
+# When a dict, `run_chunked` adds to it the CPU seconds of each part of a chunked article:
+# "onu_segmenter" (the text analysis and the chunks' plan), "model (chunks)" (the model
+# components on every chunk and the merge) and each of our stages by name (`pipeline.bench`).
+TIMINGS: Optional[dict] = None
+
+
+class _Clock:
+    def __init__(self, into: Optional[dict]):
+        self.into = into
+        self.t = time.process_time()
+
+    def lap(self, name: str) -> None:
+        if self.into is not None:
+            now = time.process_time()
+            self.into[name] = self.into.get(name, 0.0) + now - self.t
+            self.t = now
 
 
 def _model_chunk(nlp: Language, pre: list, text: str, chunk: Chunk,
