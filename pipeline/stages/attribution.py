@@ -547,10 +547,12 @@ class _DocAttribution:
             holders.append(h)
         if holders:
             named = None
+            by_last = self._people_by_last_word()
             for h in holders:
                 htoks = fold(h.holder).replace("-", " ").split()
-                named = next((x for x in self.disc.entities if x.kind == "person" and
-                              x.cluster.tokens() and x.cluster.tokens()[-1] in htoks), None)
+                # the first person of the article whose name ends with a word of the holder's
+                hits = [by_last[w] for w in htoks if w in by_last]
+                named = min(hits, key=lambda x: x[0])[1] if hits else None
                 if named is not None:
                     break
             published = self.doc._.published
@@ -570,6 +572,19 @@ class _DocAttribution:
                 e = self.disc.new_unnamed(m.gender, m.plural, role)
         self.holder_cache[key] = e
         return e
+
+    def _people_by_last_word(self) -> dict:
+        """Last word of a person's name -> (its number among the entities, the first person
+        entity with that last word); computed once per document (names do not change here)."""
+        found = getattr(self, "_by_last", None)
+        if found is None:
+            found = self._by_last = {}
+            for n, x in enumerate(self.disc.entities):
+                if x.kind == "person":
+                    toks = x.cluster.tokens()
+                    if toks:
+                        found.setdefault(toks[-1], (n, x))
+        return found
 
     def candidates(self, q: QuoteCandidate, span, sent, slots: list[Slot],
                    last: Optional[Entity], last_para: int) -> list[Candidate]:
