@@ -93,9 +93,9 @@ def plan_chunks(text: str, blocks, quotes, starts: Iterable[int], size: int,
     n = len(text)
     if size <= 0 or n <= size:
         return [Chunk(0, n, 0, n)]
-    inside = bytearray(n + 1)  # 1 where a cut would fall inside a quotation (marks included)
+    inside = bytearray(n + 1)  # 1 where a cut would fall inside a quotation
     for q in quotes:
-        a, b = max(0, q.start), min(n, q.end + 1)  # from after the opening mark to the closing one
+        a, b = max(0, q.start), _closing_mark(text, q) + 1  # up to the closing mark, included
         if b > a:
             inside[a:b] = b"\x01" * (b - a)
     para = sorted(b.start for b in blocks if 0 < b.start < n and not inside[b.start]
@@ -119,6 +119,17 @@ def plan_chunks(text: str, blocks, quotes, starts: Iterable[int], size: int,
     return chunks
 
 
+def _closing_mark(text: str, q) -> int:
+    """The offset of a quotation span's closing mark (spans exclude their marks and the spaces
+    inside them: "« mot »"), or of its last character when the mark is missing."""
+    e = min(q.end, len(text))
+    if not getattr(q, "closed", True):
+        return max(q.start, e - 1)
+    while e < len(text) and text[e].isspace():
+        e += 1
+    return min(e, len(text) - 1)
+
+
 def _closest(points: list[int], lo: int, hi: int, target: float) -> Optional[int]:
     """The point of the sorted list in (lo, hi] closest to target, or None."""
     i = bisect.bisect_right(points, lo)
@@ -131,17 +142,18 @@ def _closest(points: list[int], lo: int, hi: int, target: float) -> Optional[int
 
 
 def _space_cut(text: str, inside: bytearray, lo: int, hi: int, target: float) -> int:
-    """A cut after a space in (lo, hi], outside quotations if possible, nearest to target from
-    below, else from above; with no space at all in (lo, hi], the first one after hi (the chunk
-    is then longer than the size), or the end of the text."""
-    t = int(target)
+    """A cut after a space in (lo, hi], the nearest to target outside quotations, else the
+    nearest anywhere (a quotation longer than the size); with no space at all in (lo, hi], the
+    first one after hi (the chunk is then longer than the size), or the end of the text."""
+    t = min(hi, max(lo + 1, int(target)))
     for ok_inside in (False, True):
-        for p in range(t, lo, -1):
-            if _ws_cut(text, p) and (ok_inside or not inside[p]):
-                return p
-        for p in range(t + 1, hi + 1):
-            if _ws_cut(text, p) and (ok_inside or not inside[p]):
-                return p
+        below = next((p for p in range(t, lo, -1)
+                      if _ws_cut(text, p) and (ok_inside or not inside[p])), None)
+        above = next((p for p in range(t + 1, hi + 1)
+                      if _ws_cut(text, p) and (ok_inside or not inside[p])), None)
+        found = [p for p in (below, above) if p is not None]
+        if found:
+            return min(found, key=lambda p: (abs(p - target), -p))
     p = hi + 1
     while p < len(text) and not _ws_cut(text, p):
         p += 1

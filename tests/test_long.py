@@ -122,9 +122,24 @@ def test_plan_never_cuts_a_quotation(nlp):
             # a cut is at a paragraph start, after whitespace, outside every quotation
             assert text[c.start - 1].isspace() and not text[c.start].isspace()
             assert text[c.start - 2:c.start] == "\n\n", (size, text[c.start - 30:c.start + 30])
-            for q in quotes:
-                assert not q.start <= c.start <= q.end, (size, c)
+            for q in quotes:  # never between the marks, nor right before the closing one
+                close = text.index("»", q.end) if q.closed else q.end
+                assert not q.start <= c.start <= close, (size, c, text[q.start - 2:close + 1])
             assert not multi.start <= c.start <= multi.end
+
+
+def test_plan_never_cuts_before_a_closing_mark():
+    # one paragraph that is all quotation, with spaces inside the marks: a cut falls outside
+    quote = "« " + " ".join(["mot"] * 400) + " »"
+    text = "Il a dit : " + quote + " Puis il est parti. " + " ".join(["fin"] * 300)
+    from pipeline.stages.segment import QuoteSpan
+
+    q = QuoteSpan(text.index("mot"), text.rindex("mot") + 3, "«")
+    for size in (1_650, 1_700, 2_000):  # the quotation is 1,610 characters long
+        plan = plan_chunks(text, [], [q], set(), size)
+        assert len(plan) >= 2
+        for c in plan[1:]:
+            assert not q.start <= c.start <= text.index("»"), (size, c.start)
 
 
 def test_plan_cuts_a_long_paragraph_at_sentence_starts_and_a_long_sentence_at_spaces():
