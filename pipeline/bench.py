@@ -679,13 +679,14 @@ def main(argv: Optional[list[str]] = None) -> int:
             rows.extend(_store_growth(bases, n_articles, n_store_new, n_prefill,
                                       args.store_rounds, args.seed, bs, raw, errors))
 
-        # -- (j) long articles: linear time, bounded memory (--long-articles 0 skips it) -------
-        if long_sizes:
-            rows.extend(_long_articles(bases, long_sizes, args.seed, bs, raw, errors))
-
         # -- (e) memory growth over a long streaming run (--long 0 skips it) -----------------
         if n_long > 0:
             rows.extend(_long_run(local, bases, n_articles, n_long, args.seed, bs, raw, errors))
+
+        # -- (j) long articles: linear time, bounded memory (--long-articles 0 skips it) -------
+        # after (e): each article runs in a fresh process, but their texts are built here
+        if long_sizes:
+            rows.extend(_long_articles(bases, long_sizes, args.seed, bs, raw, errors))
 
         # -- (f) model loads ----------------------------------------------------------------
         ours_loads = len(counter.calls)

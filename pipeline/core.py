@@ -103,10 +103,11 @@ def process(nlp: Language, article: Article, chunk_size: Optional[int] = None) -
 def pipe_articles(nlp: Language, items: Iterable[tuple[Article, Any]], batch_size: int = 16,
                   chunk_size: Optional[int] = None) -> Iterator[tuple[Union[Doc, Exception], Any]]:
     """(article, context) pairs -> (processed Doc, context) in input order; the Doc is replaced
-    by the exception when the article's text cannot be normalised or tokenised. Articles no
-    longer than the chunk size go through `nlp.pipe` in batches of `batch_size` (the batches
-    spaCy would form from the stream); a longer one is run alone, chunked (`chunks.py`), between
-    two batches. An exception raised inside `nlp.pipe` or a model component propagates."""
+    by the exception when the article's text cannot be normalised or tokenised, or when its
+    chunked run raises. Articles no longer than the chunk size go through `nlp.pipe` in batches
+    of `batch_size` (the batches spaCy would form from the stream); a longer one is run alone,
+    chunked (`chunks.py`), between two batches. An exception raised inside `nlp.pipe`
+    propagates (as it did before chunking: the engines then redo the batch one by one)."""
     size = chunk_size_of(nlp, chunk_size)
     pending: list[tuple[Doc, Any]] = []
 
@@ -125,7 +126,11 @@ def pipe_articles(nlp: Language, items: Iterable[tuple[Article, Any]], batch_siz
             continue
         if size and len(doc._.text) > size:
             yield from flush()
-            yield run_chunked(nlp, doc, size), context
+            try:
+                done: Union[Doc, Exception] = run_chunked(nlp, doc, size)
+            except Exception as exc:  # noqa: BLE001 - this article's failure, not the batch's
+                done = exc
+            yield done, context
             continue
         pending.append((doc, context))
         if len(pending) >= batch_size:

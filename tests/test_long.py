@@ -214,3 +214,20 @@ def test_process_and_explain_path(nlp):
     assert doc.text == doc._.text  # the article's own Doc, annotated from the chunks
     assert doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB")
     assert all(q.extra.get("slots") is not None for q in doc._.quotes)
+
+
+def test_a_failing_chunked_article_costs_its_own_outcome(records, monkeypatch):
+    text, _, _, _ = records
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("injected chunk failure")
+
+    monkeypatch.setattr(chunks, "_model_chunk", broken)
+    items = [Article(id="long", text=text, published="2024-03-14"),
+             Article(id="court", text=OPENING + "\n\n" + LATER, published="2024-03-14")]
+    outcomes = list(local.run(items, workers=1, chunk_size=SMALL))
+    assert calls and [o.article.id for o in outcomes] == ["long", "court"]
+    assert outcomes[0].record is None and "injected chunk failure" in outcomes[0].error
+    assert outcomes[1].error is None and outcomes[1].record["quotes"]
