@@ -4,6 +4,7 @@
     python -m pipeline.bench --quick               # smoke run: 120 articles, long run of 400
     python -m pipeline.bench --full                # 2,000 articles, long run of 5,000
     python -m pipeline.bench --articles 2000 --long 5000 --workers 2 --out outputs/bench.json
+    python -m pipeline.bench --only-long-articles  # figure (j) alone: long articles, 1, 2, 5 MB
 
 Flags: --articles N (texts for the speed figures), --long M (articles of the memory run; 0 skips it),
 --workers W (processes of the parallel figure, default 2), --batch-size (16), --rounds R
@@ -11,7 +12,9 @@ Flags: --articles N (texts for the speed figures), --long M (articles of the mem
 --seed, --dask (also time the Dask engine on a LocalCluster of W workers), --no-stages (skip the
 per-stage cost table), --store-new N and --store-prefill M (figure (i): 1,000 new articles into a
 store of 20,000; --quick 100 into 2,000; --store-new 0 skips it), --store-rounds R (pairs of (i)
-runs, alternating which goes first; 2), --out FILE (JSON; default outputs/bench.json).
+runs, alternating which goes first; 2), --long-articles MB,MB,... (figure (j): sizes of the long
+dense article; default 1,2,5; --quick 0.5,1; 0 skips it), --only-long-articles (figure (j) alone),
+--out FILE (JSON; default outputs/bench.json).
 
 The corpus: our own sample articles (`corpus/articles/*.txt`; else `corpus/golden/*.txt`, else
 the .txt files under `tests/data/`, else a few paragraphs written into this module) cycled up to N
@@ -62,6 +65,16 @@ Figures (one table, printed and written as JSON):
     that the store's size could change, timed inside the run) and the peak RSS of the processes
     (growth <= 5 %, the flatness of (e); DuckDB works within a fixed memory limit, so what the
     store adds is bounded whatever its size).
+(j) long articles: one article of S MB (default 1, 2 and 5; UTF-8 bytes), dense in names and
+    quotations (the paragraphs of our sample articles that quote or name somebody, shuffled and
+    varied as above, one after the other), and the paragraph of one named person, a title, a
+    quotation and a pronoun incise repeated (0.5 and 2 MB), each through the whole
+    `pipeline run ARTICLE.txt --workers 1` in a fresh process (model loaded and warmed first, not
+    timed): CPU seconds per MB at each size (wall clock beside), the ratio of the largest size's
+    CPU time to the smallest's over the ratio of their sizes (1.0 = linear; target <= 1.2), the
+    process's peak RSS at the largest size (target <= 1.5 GB at 5 MB), and the CPU share of
+    our stages (the segmenter's text analysis and `onu_entities` ... `onu_record`) in the run.
+    The model sees such an article in chunks of `--chunk-size` characters (`pipeline/chunks.py`).
 Wall-clock speed appears only as ratios to bare spaCy measured in the same run (the absolute
 articles/s, machine-dependent, are kept under "raw" in the JSON for diagnosis). (a), (b), (c)
 and bare spaCy with W processes are timed in R interleaved rounds on slices of the same texts,
@@ -479,6 +492,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store-rounds", type=int, default=2,
                    help="pairs of runs of that figure, alternating which goes first (2)")
     p.add_argument("--no-stages", action="store_true", help="skip the per-stage cost table")
+    p.add_argument("--long-articles", default=None,
+                   help="sizes in MB of the long dense article of figure (j), comma-separated "
+                        "(default 1,2,5; --quick 0.5,1; 0 skips it)")
+    p.add_argument("--only-long-articles", action="store_true",
+                   help="run figure (j) alone (long articles), nothing else")
     p.add_argument("--out", default="outputs/bench.json", help="JSON output (outputs/bench.json)")
     return p
 
@@ -506,6 +524,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     bs = args.batch_size
     rounds = max(1, min(args.rounds, n_articles))
     t_start = time.perf_counter()
+    long_sizes = _sizes(args.long_articles if args.long_articles is not None else
+                        ("0.5,1" if args.quick else "1,2,5"))
+    if args.only_long_articles:
+        return _only_long_articles(args, long_sizes, bs, t_start)
 
     import psutil
 
@@ -660,6 +682,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         # -- (e) memory growth over a long streaming run (--long 0 skips it) -----------------
         if n_long > 0:
             rows.extend(_long_run(local, bases, n_articles, n_long, args.seed, bs, raw, errors))
+
+        # -- (j) long articles: linear time, bounded memory (--long-articles 0 skips it) -------
+        # after (e): each article runs in a fresh process, but their texts are built here
+        if long_sizes:
+            rows.extend(_long_articles(bases, long_sizes, args.seed, bs, raw, errors))
 
         # -- (f) model loads ----------------------------------------------------------------
         ours_loads = len(counter.calls)
@@ -823,6 +850,174 @@ def _store_growth(bases: list, offset: int, n_new: int, n_prefill: int, rounds: 
     rows.append(row("(i) peak RSS growth with the store's size", round(100 * growth, 2), "<= 5",
                     bool(peak["empty"]) and growth <= 0.05, "%"))
     return rows
+
+
+# ---- (j) long articles ---------------------------------------------------------------------------
+
+# One named person, a title, a quotation and a pronoun incise (the record example of the README).
+ONE_PERSON = ("La Haute-Commissaire, Ingrid Solberg, s'est rendue à Goma mardi. « Les familles ont "
+              "tout perdu », a-t-elle déclaré.")
+_DENSE = re.compile(r"«|\b(?:M\.|Mme|selon|a déclaré|a dit|a souligné|a affirmé|a ajouté|"
+                    r"a indiqué|a expliqué)\b")
+
+
+def _sizes(value: str) -> list[float]:
+    sizes = sorted({float(x) for x in str(value).split(",") if x.strip()})
+    return [x for x in sizes if x > 0]
+
+
+def long_article_text(bases: list, megabytes: float, seed: int = 0, kind: str = "dense") -> str:
+    """An article of `megabytes` MB (UTF-8), paragraphs joined by blank lines: "dense", the body
+    paragraphs of the sample articles that quote or name somebody, from their varied copies
+    (`vary`: shuffled, figures changed) one after the other; "one", `ONE_PERSON` repeated."""
+    target = int(megabytes * 1_000_000)
+    parts: list[str] = []
+    size = 0
+    k = 0
+    while size < target:
+        if kind == "one":
+            paras = [ONE_PERSON]
+        else:
+            art = vary(bases[k % len(bases)], k, random.Random(seed * 7919 + k))
+            paras = [p.strip() for p in re.split(r"\n\s*\n", art.text.strip())[1:]
+                     if _DENSE.search(p)]
+            k += 1
+            if not paras and k > len(bases) and not parts:
+                paras = [p.strip() for p in art.text.split("\n") if p.strip()]
+        for p in paras:
+            parts.append(p)
+            size += len(p.encode("utf-8")) + 2
+            if size >= target:
+                break
+    return "\n\n".join(parts) + "\n"
+
+
+def _long_article_server(conn, path: str, out: str, batch_size: int) -> None:
+    """One long article through the whole `pipeline run` in this (fresh) process: the model is
+    loaded and warmed first (not timed). Sends ("ready", pid, RSS after loading in bytes), waits
+    for a go, then replies (wall s, CPU s, CPU s per part of the chunked article, peak RSS of
+    the process in bytes, processed, quotations, failures)."""
+    import resource
+
+    from . import chunks, cli, core
+    from .engines.worker import probe
+
+    core.load()
+    probe()  # one short article: lazy imports and caches
+    conn.send(("ready", os.getpid(), rss()))
+    conn.recv()
+    chunks.TIMINGS = {}
+    argv = ["run", path, "--out", out, "--workers", "1", "--batch-size", str(batch_size),
+            "--quiet", "--force", "--format", "json"]
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        w0, c0 = time.perf_counter(), time.process_time()
+        cli.main(argv)
+        w, c = time.perf_counter() - w0, time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KB on Linux
+    manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+    failures = [f"{f.get('id')}: {f.get('reason')}" for f in manifest["failures"]]
+    conn.send((w, c, dict(chunks.TIMINGS), peak, manifest["articles"]["processed"],
+               (manifest.get("counts") or {}).get("quotes"), failures))
+    conn.close()
+
+
+def _long_article_run(text: str, tmp: Path, name: str, batch_size: int) -> dict:
+    """`_long_article_server` on `text`, in a fresh spawned process."""
+    import multiprocessing as mp
+
+    path = tmp / f"{name}.txt"
+    path.write_text(" date 2024-03-12\n" + text, encoding="utf-8")
+    ctx = mp.get_context("spawn")
+    conn, child = ctx.Pipe()
+    proc = ctx.Process(target=_long_article_server,
+                       args=(child, str(path), str(tmp / f"out-{name}"), batch_size))
+    proc.start()
+    try:
+        tag, pid, loaded = conn.recv()
+        conn.send("go")
+        w, c, parts, peak, processed, quotes, failures = conn.recv()
+    finally:
+        proc.join(timeout=60)
+        if proc.is_alive():
+            proc.terminate()
+    path.unlink(missing_ok=True)
+    return {"mb": len(text.encode("utf-8")) / 1e6, "wall_s": w, "cpu_s": c, "parts": parts,
+            "rss_loaded_mb": loaded / MB, "peak_mb": peak / MB, "processed": processed,
+            "quotes": quotes, "failures": failures}
+
+
+def _long_articles(bases: list, sizes: list[float], seed: int, bs: int, raw: dict,
+                   errors: list) -> list[dict]:
+    """(j): long articles through `pipeline run`, one fresh process per article."""
+    from .chunks import chunk_size_of
+    from .core import load
+
+    rows: list[dict] = []
+    ours = ("onu_segmenter", "onu_entities", "onu_titles", "onu_people", "onu_discourse",
+            "onu_quotes", "onu_attribution", "onu_dates", "onu_record")
+    one_sizes = [0.5] if max(sizes) <= 1 else [0.5, 2.0]
+    log(f"long articles: dense {', '.join(f'{x:g}' for x in sizes)} MB, one person "
+        f"{', '.join(f'{x:g}' for x in one_sizes)} MB (chunks of {chunk_size_of(load()):,} characters)")
+    results: dict[str, list[dict]] = {"dense": [], "one": []}
+    with tempfile.TemporaryDirectory(prefix="onu-bench-long-") as tmp:
+        for kind, kind_sizes in (("dense", sizes), ("one", one_sizes)):
+            for mb in kind_sizes:
+                text = long_article_text(bases, mb, seed, kind)
+                r = _long_article_run(text, Path(tmp), f"{kind}-{mb:g}mb", bs)
+                del text
+                errors.extend(r["failures"] + ([] if r["processed"] == 1 else
+                                               [f"long article {kind} {mb:g} MB not processed"]))
+                results[kind].append(r)
+                log(f"long article {kind} {r['mb']:.2f} MB: {r['cpu_s']:.1f} s CPU, {r['wall_s']:.1f} s "
+                    f"wall, peak {r['peak_mb']:.0f} MB, {r['quotes']} quotations")
+    raw["long_articles"] = {k: [{**{x: (round(y, 3) if isinstance(y, float) else y)
+                                    for x, y in r.items() if x != "parts"},
+                                 "parts_cpu_s": {x: round(y, 2) for x, y in r["parts"].items()}}
+                                for r in v] for k, v in results.items()}
+    for kind, label in (("dense", "dense in names and quotations"),
+                        ("one", "one person's paragraph repeated")):
+        runs = results[kind]
+        for r in runs:
+            rows.append(row(f"(j) long article, {label}, {r['mb']:.1f} MB: CPU s per MB "
+                            f"(wall s per MB)", f"{r['cpu_s'] / r['mb']:.1f} ({r['wall_s'] / r['mb']:.1f})",
+                            "", None, "s/MB"))
+        if len(runs) >= 2:
+            small, big = runs[0], runs[-1]
+            growth = (big["cpu_s"] / small["cpu_s"]) / (big["mb"] / small["mb"])
+            rows.append(row(f"(j) {label}: CPU time {big['mb']:.1f} MB / {small['mb']:.1f} MB, over "
+                            f"the size ratio {big['mb'] / small['mb']:.1f} (1 = linear)",
+                            round(growth, 3), "<= 1.2", growth <= 1.2, "x"))
+    big = results["dense"][-1]
+    target = 1.5 * 1024 if big["mb"] >= 4.5 else None
+    rows.append(row(f"(j) peak RSS of the run, dense article of {big['mb']:.1f} MB "
+                    f"(after loading: {big['rss_loaded_mb']:.0f} MB)", round(big["peak_mb"]),
+                    "<= 1536 (1.5 GB) at 5 MB" if target else "(info: 5 MB judged)",
+                    (big["peak_mb"] <= target) if target else None, "MB"))
+    share = sum(v for k, v in big["parts"].items() if k in ours) / big["cpu_s"]
+    model = big["parts"].get("model (chunks)", 0.0) / big["cpu_s"]
+    rows.append(row(f"(j) share of the run's CPU time, dense {big['mb']:.1f} MB: our stages "
+                    f"(the model's chunks: {100 * model:.1f} %)", round(100 * share, 1), "", None,
+                    "%"))
+    return rows
+
+
+def _only_long_articles(args, sizes: list[float], bs: int, t_start: float) -> int:
+    """`--only-long-articles`: figure (j) alone, printed and written like the whole benchmark."""
+    bases, where = base_articles(args.source)
+    raw: dict = {"source": where, "cpu_count": os.cpu_count(), "loadavg_start": loadavg()}
+    errors: list[str] = []
+    rows = _long_articles(bases, sizes or [1.0, 2.0, 5.0], args.seed, bs, raw, errors)
+    rows.append(row("articles that failed, all runs", len(errors), "0", not errors, ""))
+    raw["errors"] = errors[:20]
+    raw["elapsed_s"] = round(time.perf_counter() - t_start, 1)
+    result = {"version": _version(), "rows": rows, "raw": raw,
+              "passed": all(r["pass"] for r in rows if r["pass"] is not None)}
+    print_table(rows)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {out} ({raw['elapsed_s']} s)")
+    return 0 if result["passed"] else 1
 
 
 def _bench_dask(articles: list, workers: int, bs: int, rate_a: float, rate_b: float, raw: dict,

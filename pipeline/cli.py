@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from . import __version__
+from .readers import MAX_BYTES
 from .records import Article, json_schema
 
 
@@ -145,10 +146,12 @@ def _run(args, out, formats, store, seen, kept, readers_used, failures, warnings
     if dask:
         from .engines.dask import run as engine_run
         outcomes = engine_run(todo(), workers=args.workers, scheduler=args.scheduler,
-                              batch_size=args.batch_size, parts_dir=str(parts_dir), run_id=run_id)
+                              batch_size=args.batch_size, parts_dir=str(parts_dir), run_id=run_id,
+                              chunk_size=args.chunk_size)
     else:
         from .engines.local import run as engine_run
-        outcomes = engine_run(todo(), workers=args.workers or 1, batch_size=args.batch_size)
+        outcomes = engine_run(todo(), workers=args.workers or 1, batch_size=args.batch_size,
+                              chunk_size=args.chunk_size)
     writer = RunWriter(out, store, run_id, json=need_json, batch=args.store_batch,
                        rows_elsewhere=dask)
     bar = None
@@ -362,16 +365,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     """Each quotation with its speaker, the slots the cue analysis found, and the ranked
     candidates with their scores and the features that decided (weight × value)."""
-    from .core import load, make_doc
+    from .core import load, process
     from .readers import ReadError, iter_articles
     nlp = load()
     status = 0
-    for item in iter_articles([args.file]):
+    for item in iter_articles([args.file], max_bytes=args.max_bytes):
         if isinstance(item, ReadError):
             _err(f"error: {item}")
             status = 1
             continue
-        doc = nlp(make_doc(nlp, item))
+        doc = process(nlp, item, args.chunk_size)
         if doc._.errors:
             _err(f"error: {item.id}: " + "; ".join(doc._.errors))
             status = 1
@@ -422,11 +425,11 @@ def cmd_stage(args: argparse.Namespace) -> int:
     """Run the pipeline up to one stage and print what that stage adds, as JSON."""
     import dataclasses
 
-    from .core import STAGES, load, make_doc
+    from .core import STAGES, load, process
     from .readers import ReadError, iter_articles
     from .stages.normalize import normalize
 
-    items = list(iter_articles([args.file]))
+    items = list(iter_articles([args.file], max_bytes=args.max_bytes))
     if not items or isinstance(items[0], ReadError):
         _err(f"error: {items[0] if items else args.file + ': nothing to read'}")
         return 1
@@ -438,7 +441,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
     nlp = load()
     later = STAGES[STAGES.index(component) + 1:]
     with nlp.select_pipes(disable=[n for n in later if n in nlp.pipe_names]):
-        doc = nlp(make_doc(nlp, article))
+        doc = process(nlp, article, args.chunk_size)
     if doc._.errors:
         _err(f"error: {article.source}: {'; '.join(doc._.errors)}")
         return 1
@@ -521,8 +524,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--store-batch", type=int, default=64,
                    help="articles per store transaction (default 64)")
     r.add_argument("--quiet", action="store_true", help="no progress bar or warnings")
-    r.add_argument("--max-bytes", type=int, default=2_000_000,
-                   help="refuse articles larger than this (default 2 MB)")
+    r.add_argument("--max-bytes", type=int, default=MAX_BYTES,
+                   help="refuse articles larger than this (default 20 MB)")
+    r.add_argument("--chunk-size", type=int, default=None, metavar="CHARS",
+                   help="an article longer than this (characters) runs through the model in "
+                        "paragraph-aligned chunks (default: 100000, the onu_segmenter setting; "
+                        "0: never)")
     for col in ("text", "id", "title", "date", "url"):
         r.add_argument(f"--{col}-column", default=col, help=f"dataset column holding the {col}")
     r.set_defaults(func=cmd_run)
@@ -550,11 +557,17 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("explain", help="print each quotation with its speaker and the evidence")
     e.add_argument("file")
     e.add_argument("--top", type=int, default=3, help="ranked candidates shown per quotation")
+    e.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse larger articles (20 MB)")
+    e.add_argument("--chunk-size", type=int, default=None, metavar="CHARS",
+                   help="chunk the model's input above this (default 100000)")
     e.set_defaults(func=cmd_explain)
 
     st = sub.add_parser("stage", help="run the pipeline up to one stage and print its output")
     st.add_argument("name", choices=["normalize", *STAGE_OUTPUTS])
     st.add_argument("file")
+    st.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse larger articles (20 MB)")
+    st.add_argument("--chunk-size", type=int, default=None, metavar="CHARS",
+                    help="chunk the model's input above this (default 100000)")
     st.set_defaults(func=cmd_stage)
 
     v = sub.add_parser("eval", help="score against gold annotations (ANNOTATION.md)")

@@ -1,19 +1,22 @@
 """The pipeline as a library: `load()` builds the spaCy pipeline with our stages, `extract()` turns
 one text into a record (the `ArticleRecord` as a dict, exactly what the CLI writes), and
-`records_from_articles()` streams many through `nlp.pipe`.
+`records_from_articles()` streams many through `nlp.pipe` (`pipe_articles`). An article longer
+than the chunk size (100,000 characters by default) runs through the model in paragraph-aligned
+chunks and through our stages whole (`pipeline/chunks.py`); a shorter one takes `nlp.pipe`.
 
 Normalisation happens before spaCy (it changes the text); every other stage is a spaCy component
 added to `fr_core_news_md`, so a user can add them to their own `spacy.load("fr_core_news_md")`.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, Union
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import stages  # noqa: F401  (registers the factories)
+from .chunks import chunk_size_of, run_chunked
 from .records import Article
 from .stages._ext import ensure_extensions
 from .stages.normalize import normalize
@@ -69,9 +72,10 @@ def load(model: str = MODEL, models: Optional[str] = None) -> Language:
     for name in UNUSED_COMPONENTS:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
-    # long articles are refused by the readers above --max-bytes (2 MB by default), not here;
-    # our stages are linear in the text, so spaCy's 1,000,000-character guard is lifted
-    nlp.max_length = max(nlp.max_length, 10_000_000)
+    # long articles are refused by the readers above --max-bytes (20 MB by default), not here;
+    # the model sees them in chunks (`chunks.py`) and our stages are linear in the text, so
+    # spaCy's 1,000,000-character guard is lifted
+    nlp.max_length = max(nlp.max_length, 50_000_000)
     add_stages(nlp, models)
     if default:
         _NLP = nlp
@@ -89,24 +93,79 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     return doc
 
 
+def process(nlp: Language, article: Article, chunk_size: Optional[int] = None) -> Doc:
+    """One article through the whole pipeline -> the processed Doc (`doc._.record`, and every
+    stage's annotations unless `onu_record` drops them). An article longer than the chunk size
+    (`chunk_size`, else the `chunk_size` setting of `onu_segmenter`) is chunked for the model."""
+    return run_chunked(nlp, make_doc(nlp, article), chunk_size)
+
+
+def pipe_articles(nlp: Language, items: Iterable[tuple[Article, Any]], batch_size: int = 16,
+                  chunk_size: Optional[int] = None) -> Iterator[tuple[Union[Doc, Exception], Any]]:
+    """(article, context) pairs -> (processed Doc, context) in input order; the Doc is replaced
+    by the exception when the article's text cannot be normalised or tokenised, or when its
+    chunked run raises. Articles no longer than the chunk size go through `nlp.pipe` in batches
+    of `batch_size` (the batches spaCy would form from the stream); a longer one is run alone,
+    chunked (`chunks.py`), between two batches. An exception raised inside `nlp.pipe`
+    propagates (as it did before chunking: the engines then redo the batch one by one)."""
+    size = chunk_size_of(nlp, chunk_size)
+    pending: list[tuple[Doc, Any]] = []
+
+    def flush() -> Iterator[tuple[Doc, Any]]:
+        if pending:
+            batch = pending[:]
+            pending.clear()
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=batch_size)
+
+    for article, context in items:
+        try:
+            doc = make_doc(nlp, article)
+        except Exception as exc:  # noqa: BLE001 - e.g. an Article whose text is not a str
+            yield from flush()
+            yield exc, context
+            continue
+        if size and len(doc._.text) > size:
+            yield from flush()
+            try:
+                done: Union[Doc, Exception] = run_chunked(nlp, doc, size)
+            except Exception as exc:  # noqa: BLE001 - this article's failure, not the batch's
+                done = exc
+            yield done, context
+            continue
+        pending.append((doc, context))
+        if len(pending) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
 def records_from_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
-                          n_process: int = 1) -> Iterator[tuple[Article, dict]]:
-    """Stream articles through `nlp.pipe`; yields (article, record dict) in input order.
-    Raises on a stage failure (the engines report it per article instead)."""
+                          n_process: int = 1, chunk_size: Optional[int] = None
+                          ) -> Iterator[tuple[Article, dict]]:
+    """Stream articles through the pipeline; yields (article, record dict) in input order.
+    Raises on a stage failure (the engines report it per article instead). With `n_process`
+    > 1, spaCy's own multiprocessing runs whole articles (no chunking)."""
     ensure_extensions()
-    docs = ((make_doc(nlp, a), a) for a in articles)
-    for doc, article in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+    if n_process != 1:
+        docs = ((make_doc(nlp, a), a) for a in articles)
+        results = nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    else:
+        results = pipe_articles(nlp, ((a, a) for a in articles), batch_size, chunk_size)
+    for doc, article in results:
+        if isinstance(doc, Exception):
+            raise doc
         if doc._.errors:
             raise RuntimeError(f"{article.id}: " + "; ".join(doc._.errors))
         yield article, doc._.record
 
 
 def extract(text: str, published: Optional[str] = None, article_id: str = "text",
-            nlp: Optional[Language] = None, **meta) -> dict:
-    """One article's text (body, no ` date` header) -> the record as a dict (same as the CLI)."""
+            nlp: Optional[Language] = None, chunk_size: Optional[int] = None, **meta) -> dict:
+    """One article's text (body, no ` date` header) -> the record as a dict (same as the CLI).
+    `chunk_size`: characters above which the model sees the article in chunks (default: the
+    `chunk_size` setting of `onu_segmenter`, 100,000; 0: never)."""
     nlp = nlp or load()
     article = Article(id=article_id, text=text, published=published, source=meta.get("source", ""),
                       title=meta.get("title"), url=meta.get("url"))
-    for _, record in records_from_articles(nlp, [article]):
+    for _, record in records_from_articles(nlp, [article], chunk_size=chunk_size):
         return record
     raise RuntimeError("no record produced")

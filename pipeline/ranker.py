@@ -47,7 +47,7 @@ def _attributor(nlp):
 def run_articles(nlp, corpus: Path, ids: Iterable[str], weights: dict[str, float]):
     """Run the pipeline on `<id>.txt` of `corpus` with the given ranker weights; yields
     (id, record, quote candidates) per article."""
-    from .core import make_doc
+    from .core import process
     from .readers.txt import read_txt
 
     att = _attributor(nlp)
@@ -56,7 +56,7 @@ def run_articles(nlp, corpus: Path, ids: Iterable[str], weights: dict[str, float
     try:
         for gid in ids:
             article = read_txt(corpus / f"{gid}.txt")
-            doc = nlp(make_doc(nlp, article))
+            doc = process(nlp, article)
             if doc._.errors:
                 raise RuntimeError(f"{gid}: " + "; ".join(doc._.errors))
             cands = [q.extra.get("candidates", []) for q in doc._.quotes or []]

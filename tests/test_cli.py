@@ -162,3 +162,17 @@ def test_single_stage_from_the_command_line(tmp_path):
     proc = run_cli("stage", "people", str(f))
     people = json.loads(proc.stdout)["people"]
     assert people[0]["name"] == "Valentine Rugwabiza" and people[0]["gender"] == "female"
+
+
+def test_chunk_size_option_gives_the_same_record(run_dir, tmp_path):
+    # a1.txt (about 300 characters) in chunks of 100: the model sees it in pieces, the record
+    # is the same; and --max-bytes now refuses only articles over 20 MB
+    src, out, _ = run_dir
+    proc = run_cli("run", str(src / "a1.txt"), "--out", str(tmp_path), "--workers", "1",
+                   "--chunk-size", "100")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "json" / "a1.json").read_text()) == \
+        json.loads((out / "json" / "a1.json").read_text())
+    from pipeline.cli import build_parser
+    args = build_parser().parse_args(["run", "x"])
+    assert args.max_bytes == 20_000_000 and args.chunk_size is None

@@ -242,6 +242,14 @@ def test_dask_engine_matches_local_and_isolates_failures(local_records, tmp_path
         outcomes = list(dask_engine.run(ARTICLES, client=client, partition_size=2,
                                         parts_dir=str(tmp_path / "parts"), run_id=run_id))
         assert_clean(outcomes, ids)
+
+        # 5) long articles are chunked on the workers too (`chunks.py`): with chunks of 300
+        # characters these articles of 500 to 600 are, and their records do not change
+        outcomes = list(dask_engine.run(ARTICLES, client=client, partition_size=2, chunk_size=300))
+        records = assert_clean(outcomes, ids)
+        for article_id, record in local_records.items():
+            assert records[article_id] == record, article_id
+        assert client.run(_chunked_here) and all(client.run(_chunked_here).values())
     _same_store_rows(tmp_path, local_records, run_id)
 
     # the engine's own LocalCluster, started and closed by `run` as `--engine dask` does (one
@@ -250,6 +258,20 @@ def test_dask_engine_matches_local_and_isolates_failures(local_records, tmp_path
     records = assert_clean(outcomes, ids[:2])
     for article_id, record in records.items():
         assert record == local_records[article_id], article_id
+
+
+def _chunked_here() -> bool:
+    """Runs inside a Dask worker: does its pipeline chunk an article of 600 characters when
+    told to (chunks of 300)?"""
+    from pipeline import chunks, core
+    from pipeline.core import process
+
+    chunks.TIMINGS = {}
+    try:
+        process(core.load(), ARTICLES[2], chunk_size=300)
+        return "model (chunks)" in chunks.TIMINGS
+    finally:
+        chunks.TIMINGS = None
 
 
 def _same_store_rows(tmp_path, local_records: dict, run_id: str) -> None:

@@ -116,7 +116,8 @@ def check_parts_dir(client, parts_dir: str) -> None:
 def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: Optional[str] = None,
         batch_size: int = 16, partition_size: int = 32, *, client=None,
         max_in_flight: Optional[int] = None, check: bool = True,
-        parts_dir: Optional[str] = None, run_id: Optional[str] = None) -> Iterator[Outcome]:
+        parts_dir: Optional[str] = None, run_id: Optional[str] = None,
+        chunk_size: Optional[int] = None) -> Iterator[Outcome]:
     """Process `articles` on Dask workers; yields one `Outcome` per article as partitions finish.
 
     workers:   with no `scheduler`, the number of LocalCluster worker processes (default: the CPU
@@ -129,6 +130,8 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
     parts_dir: when given, each worker also writes its partition's table rows as Parquet files
                there (`pipeline/parts.py`, run `run_id`); the folder must be reachable from
                every worker at that path.
+    chunk_size: characters above which an article runs through the model in chunks (default:
+               the `onu_segmenter` setting of the workers' pipeline, 100,000; 0: never).
     """
     from distributed import Client, LocalCluster, as_completed
 
@@ -166,11 +169,12 @@ def run(articles: Iterable[Article], workers: Optional[int] = None, scheduler: O
                 return False
             n, part = nxt
             if parts_dir is None:
-                fut = client.submit(process_partition, part, batch_size, pure=False,
+                fut = client.submit(process_partition, part, batch_size, chunk_size, pure=False,
                                     key=f"onu-partition-{task_id}-{n}")
             else:
                 fut = client.submit(process_partition_to_parts, part, batch_size, str(parts_dir),
-                                    run_id, n, pure=False, key=f"onu-partition-{task_id}-{n}")
+                                    run_id, n, chunk_size, pure=False,
+                                    key=f"onu-partition-{task_id}-{n}")
             pending[fut] = part
             done.add(fut)
             return True

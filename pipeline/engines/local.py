@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, Optional
 
-from ..core import load, make_doc
+from ..core import load, pipe_articles
 from ..records import Article
 from ..stages._ext import ensure_extensions
 from . import Outcome, partitions
@@ -35,50 +35,37 @@ DIED = "the worker process died while processing this article (killed, or out of
 
 
 def run(articles: Iterable[Article], workers: int = 1, batch_size: int = 16,
-        partition_size: Optional[int] = None) -> Iterator[Outcome]:
+        partition_size: Optional[int] = None, chunk_size: Optional[int] = None) -> Iterator[Outcome]:
     """Process articles in input order; a failing article becomes an `Outcome` with `error`,
     never a crash. `workers` > 1 runs a process pool (partitions of `partition_size` articles,
-    default `batch_size`)."""
+    default `batch_size`). An article longer than `chunk_size` characters (default: the
+    `onu_segmenter` setting, 100,000) runs through the model in chunks (`pipeline/chunks.py`)."""
     if workers > 1:
-        yield from _pool_run(articles, workers, batch_size, partition_size or batch_size)
+        yield from _pool_run(articles, workers, batch_size, partition_size or batch_size,
+                             chunk_size)
     else:
-        yield from _in_process(articles, batch_size)
+        yield from _in_process(articles, batch_size, chunk_size)
 
 
 # ---- one process -----------------------------------------------------------------------------
 
-def _in_process(articles: Iterable[Article], batch_size: int) -> Iterator[Outcome]:
+def _in_process(articles: Iterable[Article], batch_size: int,
+                chunk_size: Optional[int] = None) -> Iterator[Outcome]:
     nlp = load()
     ensure_extensions()
     builder = nlp.get_pipe("onu_record")
     previous = builder.keep
     builder.keep = False  # the Docs are dropped once their record is built
-    failed: list[Outcome] = []
-
-    def docs():
-        for a in articles:
-            try:
-                doc = make_doc(nlp, a)
-            except Exception as exc:  # noqa: BLE001 - e.g. text that is not a str
-                failed.append(Outcome(a, error=f"{type(exc).__name__}: {exc}"))
-                continue
-            yield doc, a
-
     try:
-        for doc, article in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
-            yield from _drain(failed)
-            if doc._.errors or doc._.record is None:
+        for doc, article in pipe_articles(nlp, ((a, a) for a in articles), batch_size, chunk_size):
+            if isinstance(doc, Exception):  # e.g. text that is not a str
+                yield Outcome(article, error=f"{type(doc).__name__}: {doc}")
+            elif doc._.errors or doc._.record is None:
                 yield Outcome(article, error="; ".join(doc._.errors or ["no record produced"]))
             else:
                 yield Outcome(article, record=doc._.record)
-        yield from _drain(failed)
     finally:
         builder.keep = previous  # the shared pipeline stays as the library user set it
-
-
-def _drain(failed: list[Outcome]) -> Iterator[Outcome]:
-    while failed:
-        yield failed.pop(0)
 
 
 # ---- a pool of worker processes --------------------------------------------------------------
@@ -112,9 +99,10 @@ def _warm_parent() -> None:
 
 
 class _Pool:
-    def __init__(self, workers: int, batch_size: int):
+    def __init__(self, workers: int, batch_size: int, chunk_size: Optional[int] = None):
         self.workers = workers
         self.batch_size = batch_size
+        self.chunk_size = chunk_size
         methods = mp.get_all_start_methods()
         self.ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         if self.ctx.get_start_method() == "fork":
@@ -125,7 +113,7 @@ class _Pool:
         return ProcessPoolExecutor(self.workers, mp_context=self.ctx, initializer=_init_worker)
 
     def submit(self, part: list[Article]) -> Future:
-        return self.executor.submit(process_partition, part, self.batch_size)
+        return self.executor.submit(process_partition, part, self.batch_size, self.chunk_size)
 
     def restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -161,10 +149,10 @@ class _Pool:
 
 
 def _pool_run(articles: Iterable[Article], workers: int, batch_size: int,
-              partition_size: int) -> Iterator[Outcome]:
+              partition_size: int, chunk_size: Optional[int] = None) -> Iterator[Outcome]:
     if partition_size < 1:
         raise ValueError("partition_size must be at least 1")
-    pool = _Pool(workers, batch_size)
+    pool = _Pool(workers, batch_size, chunk_size)
     parts = partitions(articles, partition_size)
     queue: deque[_Slot] = deque()
     max_in_flight = 2 * workers

@@ -44,9 +44,12 @@ def worker_nlp():
     return nlp
 
 
-def process_partition(articles: list[Article], batch_size: int = 16) -> list[Result]:
+def process_partition(articles: list[Article], batch_size: int = 16,
+                      chunk_size: Optional[int] = None) -> list[Result]:
     """Run one partition through the pipeline of this worker process: one (record, error) pair
-    per article, in the partition's order. Never raises for an article.
+    per article, in the partition's order. Never raises for an article. An article longer than
+    `chunk_size` characters (default: the `onu_segmenter` setting, 100,000) runs through the
+    model in chunks (`pipeline/chunks.py`).
 
     Each partition runs inside `nlp.memory_zone()` (spaCy >= 3.8), under a lock, since a zone
     must not close while another thread of the process still uses its strings: the
@@ -62,11 +65,11 @@ def process_partition(articles: list[Article], batch_size: int = 16) -> list[Res
         _STATS["articles"] += len(articles)
         zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else contextlib.nullcontext()
         with zone:
-            return _process(nlp, articles, batch_size)
+            return _process(nlp, articles, batch_size, chunk_size)
 
 
 def process_partition_to_parts(articles: list[Article], batch_size: int, parts_dir: str,
-                               run_id: str, n: int) -> list[Result]:
+                               run_id: str, n: int, chunk_size: Optional[int] = None) -> list[Result]:
     """`process_partition`, then the rows of its records written here as the partition's Parquet
     files (`parts.py`), so a cluster's workers write the tables in parallel. The records still
     go back (the client writes the JSON). A failure to write fails the partition's task, which
@@ -75,7 +78,7 @@ def process_partition_to_parts(articles: list[Article], batch_size: int, parts_d
     from ..parts import write_part
     from ..tables import empty_rows, record_rows
 
-    results = process_partition(articles, batch_size)
+    results = process_partition(articles, batch_size, chunk_size)
     rows = empty_rows()
     for article, (record, _) in zip(articles, results):
         if record is not None:
@@ -95,32 +98,30 @@ def probe_parts(parts_dir: str) -> dict:
         return {"pid": os.getpid(), "ok": False, "error": str(exc)}
 
 
-def _process(nlp, articles: list[Article], batch_size: int) -> list[Result]:
-    from ..core import make_doc
+def _process(nlp, articles: list[Article], batch_size: int,
+             chunk_size: Optional[int] = None) -> list[Result]:
+    from ..core import pipe_articles
 
     results: list[Optional[Result]] = [None] * len(articles)
-    docs = []
-    for k, article in enumerate(articles):
-        try:
-            docs.append((make_doc(nlp, article), k))
-        except Exception as exc:  # noqa: BLE001 - e.g. an Article whose text is not a str
-            results[k] = (None, f"{type(exc).__name__}: {exc}")
     try:
-        for doc, k in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            results[k] = _result(doc)
+        for doc, k in pipe_articles(nlp, ((a, k) for k, a in enumerate(articles)), batch_size,
+                                    chunk_size):
+            if isinstance(doc, Exception):  # e.g. an Article whose text is not a str
+                results[k] = (None, f"{type(doc).__name__}: {doc}")
+            else:
+                results[k] = _result(doc)
     except Exception:  # noqa: BLE001 - an unguarded stage raised: redo one by one
-        for _, k in docs:
+        for k, article in enumerate(articles):
             if results[k] is None:
-                results[k] = _one(nlp, articles[k])
+                results[k] = _one(nlp, article, chunk_size)
     return results  # type: ignore[return-value]
 
 
-def _one(nlp, article: Article) -> Result:
-    from ..core import make_doc
+def _one(nlp, article: Article, chunk_size: Optional[int] = None) -> Result:
+    from ..core import process
 
     try:
-        doc = make_doc(nlp, article)
-        doc = next(iter(nlp.pipe([doc], batch_size=1)))
+        doc = process(nlp, article, chunk_size)
     except Exception as exc:  # noqa: BLE001 - reported as this article's error
         return None, f"{type(exc).__name__}: {exc}"
     return _result(doc)

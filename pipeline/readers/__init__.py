@@ -13,7 +13,8 @@ from typing import Iterable, Iterator, Optional, Union
 
 from pipeline.records import Article
 
-__all__ = ["ReadError", "iter_articles", "TXT_EXTENSIONS", "HTML_EXTENSIONS", "DATASET_EXTENSIONS"]
+__all__ = ["ReadError", "iter_articles", "TXT_EXTENSIONS", "HTML_EXTENSIONS", "DATASET_EXTENSIONS",
+           "MAX_BYTES"]
 
 TXT_EXTENSIONS = {".txt"}
 HTML_EXTENSIONS = {".html", ".htm"}
@@ -21,6 +22,12 @@ DATASET_EXTENSIONS = {".jsonl", ".ndjson", ".csv", ".parquet"}
 KNOWN_EXTENSIONS = TXT_EXTENSIONS | HTML_EXTENSIONS | DATASET_EXTENSIONS
 
 PathLike = Union[str, os.PathLike]
+
+# The largest article read (UTF-8 bytes of its text; `run --max-bytes`). An article longer than
+# the chunk size runs through the model in chunks (`pipeline/chunks.py`), so spaCy's memory no
+# longer bounds it; its time (linear, about half a minute per MB on one core) and the memory of
+# our stages on the whole article still do.
+MAX_BYTES = 20_000_000
 
 
 class ReadError(Exception):
@@ -113,7 +120,7 @@ def iter_articles(
     title_column: str = "title",
     date_column: str = "date",
     url_column: str = "url",
-    max_bytes: int = 2_000_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[Union[Article, ReadError]]:
     """Every article under `paths` (files, folders walked recursively, or "-" for stdin), in a
     deterministic order, with a `ReadError` in place of each input that could not be read.

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from pipeline.readers import ReadError, too_large
+from pipeline.readers import MAX_BYTES, ReadError, too_large
 from pipeline.records import Article
 
 __all__ = ["read_dataset", "read_jsonl", "read_csv", "read_parquet", "normalise_date"]
@@ -276,7 +276,7 @@ def read_dataset(
     title_column: str = "title",
     date_column: str = "date",
     url_column: str = "url",
-    max_bytes: int = 2_000_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[Union[Article, ReadError]]:
     """Articles from one dataset file, chosen by extension; bad rows come out as `ReadError`s
     and a file that cannot be read at all as one final `ReadError`."""

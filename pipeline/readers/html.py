@@ -20,7 +20,7 @@ import htmldate
 import trafilatura
 from trafilatura.utils import load_html
 
-from pipeline.readers import ReadError, too_large
+from pipeline.readers import MAX_BYTES, ReadError, too_large
 from pipeline.records import Article
 
 __all__ = ["read_html", "find_published"]
@@ -170,7 +170,7 @@ def read_html(
     page: Union[str, Path, bytes],
     source: Optional[str] = None,
     *,
-    max_bytes: int = 2_000_000,
+    max_bytes: int = MAX_BYTES,
     article_id: Optional[str] = None,
 ) -> Article:
     """One article from a saved HTML page (a path, or the page's bytes with `source` naming it).

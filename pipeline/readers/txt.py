@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
-from pipeline.readers import ReadError, too_large
+from pipeline.readers import MAX_BYTES, ReadError, too_large
 from pipeline.records import Article
 
 __all__ = ["read_txt", "article_from_bytes", "parse_date_header", "guess_title"]
@@ -102,7 +102,7 @@ def article_from_bytes(data: bytes, *, source: str, article_id: str, max_bytes: 
     )
 
 
-def read_txt(path: Union[str, Path], max_bytes: int = 2_000_000) -> Article:
+def read_txt(path: Union[str, Path], max_bytes: int = MAX_BYTES) -> Article:
     """One article from a UTF-8 text file; its id is the file stem. Raises `ReadError`."""
     path = Path(path)
     source = str(path)

@@ -1,4 +1,5 @@
 """Custom attributes the stages put on `Doc` (spaCy's extension mechanism, registered once)."""
+import numpy
 from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
@@ -23,6 +24,7 @@ _DOC_EXTENSIONS = {
     "sent_index": None,  # segment: token index -> sentence number
     "text": None,  # Doc.text, computed once (spaCy rebuilds it from the tokens on every access)
     "token_texts": None,  # [Token.text], computed once (each doc[i] builds a new Token object)
+    "token_lows": None,  # [Token.lower_], computed once
     "errors": None,  # stage failures on this document (list[str]); the batch goes on
 }
 
@@ -43,12 +45,33 @@ def doc_text(doc: Doc) -> str:
 
 def token_texts(doc: Doc) -> list[str]:
     """The tokens' texts, read once per document: scanning a list of strings costs a fraction of
-    walking the Doc, which creates a Token object per position."""
+    walking the Doc, which creates a Token object per position. One string object per distinct
+    word (a long article repeats its words: a million tokens hold some fifty thousand)."""
     texts = doc._.token_texts
     if texts is None:
-        strings = doc.vocab.strings
-        texts = doc._.token_texts = [strings[h] for h in doc.to_array(ORTH).tolist()]
+        words, which = _distinct_words(doc)
+        texts = doc._.token_texts = [words[k] for k in which]
     return texts
+
+
+def token_lows(doc: Doc) -> list[str]:
+    """The tokens' lower-case texts (`Token.lower_`), read once per document, one string object
+    per distinct word."""
+    lows = doc._.token_lows
+    if lows is None:
+        words, which = _distinct_words(doc)
+        words = [w.lower() for w in words]
+        lows = doc._.token_lows = [words[k] for k in which]
+    return lows
+
+
+def _distinct_words(doc: Doc) -> tuple[list[str], list[int]]:
+    """(the distinct texts of the tokens, for each token the number of its text)."""
+    if not len(doc):
+        return [], []
+    distinct, which = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+    strings = doc.vocab.strings
+    return [strings[h] for h in distinct.tolist()], which.ravel().tolist()
 
 
 def sentences(doc: Doc) -> list:

@@ -31,6 +31,8 @@ best named candidate is then kept in the explanation.
 """
 from __future__ import annotations
 
+import sys
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -38,7 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of, sentences
+from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_lows
 from .discourse import (ADDRESSEE_PREPS, PRONOUNS, SUBJ_DEPS, DMention, Discourse, Entity,
                         Salience, build_discourse)
 from .people import add_title
@@ -55,7 +57,7 @@ _REPORTING_NOUNS = frozenset({"communique", "texte", "declaration", "rapport", "
                               "statistiques", "services"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     group: str
     mention: Optional[DMention]
@@ -65,7 +67,7 @@ class Slot:
     passive: bool = False  # a passive speech verb without agent ("a été accusé de")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     entity: Optional[Entity]  # None: the null candidate
     features: dict[str, float] = field(default_factory=dict)
@@ -109,9 +111,11 @@ class _DocAttribution:
         sentences(doc)
         self.sent_of = doc._.sent_index
         self.sents = doc._.sentences
-        self.lows = [t.lower_ for t in doc]
+        self.lows = token_lows(doc)  # read once per document, shared with the other stages
         self.salience = Salience(disc.mentions, self.resolve_anaphor)
         self.holder_cache: dict[tuple, Optional[Entity]] = {}
+        self._by_sentence: dict[tuple, list] = {}  # `_sentence_tokens`
+        self._subjects: dict[tuple, tuple] = {}  # `_clause_subject`
 
     # ---- mentions at a token ----------------------------------------------------------------
     def mention_at(self, i: int) -> Optional[DMention]:
@@ -345,7 +349,7 @@ class _DocAttribution:
                 subj, _ = self.subject_of(verb_i)
             slot("incise", subj, q.cue, verb_i, doc[i: min(sent.end, verb_i + 4)].text)
         # selon / d'après / pour X in the sentence, outside the quotation
-        for t in sent:
+        for t in (doc[i] for i in self._sentence_tokens(sent, "selon")):
             if span.start <= t.i < span.end:
                 continue
             low = t.lower_
@@ -380,7 +384,9 @@ class _DocAttribution:
                 slot("colon", tok, None, None, ":")
         # a speech verb after the quotation later in the sentence
         if verb_i is None:
-            for t in doc[span.end: sent.end]:
+            verbs = self._sentence_tokens(sent, "verb")
+            k = bisect_left(verbs, span.end)
+            for t in (doc[verbs[k]],) if k < len(verbs) else ():
                 if is_speech_verb(t, res) and t.pos_ == "VERB" and t.i not in self._title_tokens():
                     tok, how = None, "verb"
                     if doc[t.i - 1].text in (",", "»", "”", '"'):
@@ -433,6 +439,23 @@ class _DocAttribution:
             lemma = self.res.incise_forms.get(self.lows[i], lemma)
         return lemma
 
+    def _sentence_tokens(self, sent, what: str) -> list[int]:
+        """Tokens of a sentence, listed once per sentence (a sentence may hold hundreds of
+        quotations): "selon" those that may open "selon X" / "d'après X" / "pour X"; "verb"
+        the speech verbs (parts of speech VERB) outside titles."""
+        key = (sent.start, what)
+        found = self._by_sentence.get(key)
+        if found is None:
+            lows = self.lows
+            if what == "selon":
+                found = [i for i in range(sent.start, sent.end) if lows[i] in ("pour", "selon", "d'")]
+            else:
+                doc, res, titles = self.doc, self.res, self._title_tokens()
+                found = [i for i in range(sent.start, sent.end) if i not in titles and
+                         is_speech_verb(doc[i], res) and doc[i].pos_ == "VERB"]
+            self._by_sentence[key] = found
+        return found
+
     def _title_tokens(self) -> set:
         cache = getattr(self, "_tt", None)
         if cache is None:
@@ -473,16 +496,26 @@ class _DocAttribution:
             (verb.a_inf and "à" in between) or (verb.de_inf and ("de" in between or "d'" in between)))
 
     def _clause_subject(self, a: int, b: int, skip=None) -> Optional[int]:
-        """A subject in tokens [a, b) that is a mention (persons and titles first)."""
-        best = None
-        for m in self.disc.mentions_between(a, b):
-            if skip and skip[0] <= m.start < skip[1]:
+        """A subject in tokens [a, b) that is a mention (persons and titles first): the first
+        subject that is a name, title, description or pronoun, else the first subject, outside
+        the tokens `skip`. The subjects of [a, b) are listed once (a long sentence may have
+        many quotations that look for one)."""
+        found = self._subjects.get((a, b))
+        if found is None:
+            subj = [m for m in self.disc.mentions_between(a, b)
+                    if m.role == "subj" and m.kind not in ("unnamed",)]
+            first = [m for m in subj if m.kind in ("name", "title", "description", "pronoun")]
+            found = self._subjects[(a, b)] = (first, [m.start for m in first], subj,
+                                              [m.start for m in subj])
+        for ms, starts in ((found[0], found[1]), (found[2], found[3])):
+            if not ms:
                 continue
-            if m.role == "subj" and m.kind not in ("unnamed",):
-                if best is None or (m.kind in ("name", "title", "description", "pronoun") and
-                                    best.kind not in ("name", "title", "description", "pronoun")):
-                    best = m
-        return best.start if best is not None else None
+            k = 0
+            if skip and skip[0] <= starts[0] < skip[1]:
+                k = bisect_left(starts, skip[1])  # the first one after the skipped tokens
+            if k < len(ms):
+                return ms[k].start
+        return None
 
     def _nearest_before(self, sent_start: int, verb_i: int) -> Optional[int]:
         for i in range(verb_i - 1, sent_start - 1, -1):
@@ -550,10 +583,12 @@ class _DocAttribution:
             holders.append(h)
         if holders:
             named = None
+            by_last = self._people_by_last_word()
             for h in holders:
                 htoks = fold(h.holder).replace("-", " ").split()
-                named = next((x for x in self.disc.entities if x.kind == "person" and
-                              x.cluster.tokens() and x.cluster.tokens()[-1] in htoks), None)
+                # the first person of the article whose name ends with a word of the holder's
+                hits = [by_last[w] for w in htoks if w in by_last]
+                named = min(hits, key=lambda x: x[0])[1] if hits else None
                 if named is not None:
                     break
             published = self.doc._.published
@@ -573,6 +608,19 @@ class _DocAttribution:
                 e = self.disc.new_unnamed(m.gender, m.plural, role)
         self.holder_cache[key] = e
         return e
+
+    def _people_by_last_word(self) -> dict:
+        """Last word of a person's name -> (its number among the entities, the first person
+        entity with that last word); computed once per document (names do not change here)."""
+        found = getattr(self, "_by_last", None)
+        if found is None:
+            found = self._by_last = {}
+            for n, x in enumerate(self.disc.entities):
+                if x.kind == "person":
+                    toks = x.cluster.tokens()
+                    if toks:
+                        found.setdefault(toks[-1], (n, x))
+        return found
 
     def candidates(self, q: QuoteCandidate, span, sent, slots: list[Slot],
                    last: Optional[Entity], last_para: int) -> list[Candidate]:
@@ -680,7 +728,7 @@ class _DocAttribution:
                 f[f"kind:{e.kind}"] = 1.0
             if e.kind == "organisation" and e.kind_detail in _MEDIA_KINDS:
                 f["kind:media"] = 1.0
-            out.append(Candidate(e, f))
+            out.append(Candidate(e, {sys.intern(k): v for k, v in f.items()}))  # one string per feature name
         nf: dict[str, float] = {"null:bias": 1.0}
         if primary is None:
             nf["null:no_slot"] = 1.0

@@ -32,7 +32,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentences, token_texts
+from ._ext import ensure_extensions, guarded, sentences, token_lows, token_texts
 
 SUBJ_DEPS = frozenset({"nsubj", "nsubj:pass", "expl:subj", "csubj"})
 OBJ_DEPS = frozenset({"obj", "iobj", "obl:arg"})
@@ -58,7 +58,7 @@ DECAY = 0.6  # salience kept from one sentence to the next
 WINDOW = 8  # sentences back in which an entity is still a candidate
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entity:
     """Something that can say something: a person, an organisation, a place speaking as a
     state, the holder of a post never named in the article, or an unnamed person."""
@@ -80,7 +80,7 @@ class Entity:
         return None if self.kind == "unnamed" else self.name
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DMention:
     start: int  # token span
     end: int
@@ -110,7 +110,7 @@ class DMention:
         return self.entity if self.entity is not None else self.resolved
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityState:
     score: float = 0.0
     at_sent: int = 0
@@ -279,12 +279,13 @@ def build_discourse(doc: Doc, res: Resources) -> Discourse:
     blocks = doc._.blocks or []
     para_of = paragraph_index(doc, blocks)
     texts = token_texts(doc)
-    lows = [t.lower() for t in texts]
+    lows = token_lows(doc)
     arr = doc.to_array([HEAD, DEP, POS])
     # HEAD is a signed offset to the head stored in an unsigned array
     heads = (numpy.arange(len(doc), dtype="int64") + arr[:, 0].astype("int64")).tolist()
     strings = doc.vocab.strings
-    deps = [strings[d] for d in arr[:, 1].tolist()]
+    dep_names = {d: strings[d] for d in set(arr[:, 1].tolist())}  # one string per label
+    deps = [dep_names[d] for d in arr[:, 1].tolist()]
     pos = arr[:, 2].tolist()
     inside = _inside_quotes(doc)
 

@@ -19,9 +19,11 @@ organisations, and a news agency is one only in the story, never in a credit or 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy
 from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -137,7 +139,7 @@ def load_lexicon(res: Resources) -> Lexicon:
     return lex
 
 
-@dataclass
+@dataclass(slots=True)
 class EntMention:
     start: int  # character offsets in doc.text
     end: int
@@ -212,9 +214,20 @@ def _longest(doc: Doc, spans: list[Span]) -> list[Span]:
     return sorted(out, key=lambda sp: sp.start)
 
 
-def _token_starts(doc: Doc) -> dict[int, int]:
-    """Character offset -> token index, from one array read."""
-    return {off: i for i, off in enumerate(doc.to_array(IDX).tolist())}
+class _TokenStarts:
+    """Character offset -> index of the token starting there (`.get`), by bisection in one
+    array read (a dict of every token of a long article weighed a hundred megabytes)."""
+
+    def __init__(self, doc: Doc):
+        self.idx = doc.to_array(IDX)
+
+    def get(self, offset: int) -> Optional[int]:
+        k = int(numpy.searchsorted(self.idx, offset))
+        return k if k < len(self.idx) and int(self.idx[k]) == offset else None
+
+
+def _token_starts(doc: Doc) -> _TokenStarts:
+    return _TokenStarts(doc)
 
 
 def _name_end(words: list[str], j: int, limit: int) -> int:
@@ -332,6 +345,7 @@ class EntityRecognizer:
             return bool(b.furniture) and b.furniture_at(offset) is not None
 
         ents = [e for e in doc.ents if not skip(e.start_char)]
+        quote_end = _quote_end_at(doc)
         per_span = {}  # token -> the PER entity over it
         for e in ents:
             if e.label_ == "PER":
@@ -392,12 +406,12 @@ class EntityRecognizer:
                 people.append(EntMention(ent.start_char, ent.end_char, ent.start, ent.end,
                                          _clean_person_text(ent.text), "person"))
             elif label == "ORG" and block_kind in ("prose", "title", "caption"):
-                m = self._org(doc, ent, covered)
+                m = self._org(doc, ent, covered, quote_end)
                 if m:
                     orgs.append(m)
             elif label == "LOC" and len(ent) == 1 and ent[0].pos_ == "NOUN" and \
                     fold(ent.text) in self.lex.body_heads:
-                m = self._org(doc, ent, covered)  # "selon le Haut-Commissariat": a body, not a place
+                m = self._org(doc, ent, covered, quote_end)  # "selon le Haut-Commissariat": a body, not a place
                 if m:
                     orgs.append(m)
             elif label == "LOC":
@@ -757,17 +771,20 @@ class EntityRecognizer:
                 words_elsewhere[w] = words_elsewhere.get(w, 0) + 1
         out = []
         text = doc_text(doc)
+        line_words: dict[int, int] = {}  # block start -> words on its line (counted once)
         for m in people:
             b = block_at(blocks, m.start)
-            line = text[b.start:b.end] if b else ""
             own = all(words_elsewhere.get(w, 0) <= 1 for w in fold(m.text).split())
             if b and own and m.honorific is None:
-                before = text[b.start:m.start].strip()
-                after = text[m.end:b.end].strip()
-                if not before and after in ("", ".") and b.kind != "prose" or \
-                        not before and after in ("", ".") and len(line.split()) <= 4:
+                # what is around the name on its line, read from the name outwards (a copy of the
+                # line per name was quadratic on a paragraph without line breaks)
+                before_last = _last_visible(text, b.start, m.start)  # before.strip()[-1:]
+                before = bool(before_last)
+                after_end = _dot_or_nothing(text, m.end, b.end)  # after.strip() in ("", ".")
+                if not before and after_end and b.kind != "prose" or \
+                        not before and after_end and _words_on_line(text, b, line_words) <= 4:
                     continue  # a name alone on its line: byline
-                if m.tok_end - m.tok_start == 1 and after in ("", ".") and before[-1:] in _SENT_END \
+                if m.tok_end - m.tok_start == 1 and after_end and before_last in _SENT_END \
                         and not doc[m.tok_start - 1].whitespace_:
                     continue  # "…tensions.Signature." at the end of a paragraph
             if m.tok_end - m.tok_start == 1 and m.honorific is None and own:
@@ -782,7 +799,7 @@ class EntityRecognizer:
             out.append(m)
         return out
 
-    def _org(self, doc: Doc, ent: Span, covered) -> Optional[EntMention]:
+    def _org(self, doc: Doc, ent: Span, covered, quote_end: Optional[dict] = None) -> Optional[EntMention]:
         toks = [t for t in ent]
         while toks and toks[0].lower_ in _DETS:
             toks = toks[1:]
@@ -829,9 +846,11 @@ class EntityRecognizer:
                 doc[span.end].text == ")" and len(toks) == 1 and toks[0].is_upper and \
                 span.start > 1 and doc[span.start - 2].is_lower and not doc[span.start - 2].is_punct:
             return None  # "contributions déterminées au niveau national (NDC)": a concept's acronym
-        for q in doc._.quote_spans or ():
-            if q.start == span.start_char and q.end <= span.end_char + 1:
-                return None  # "l'idée d'un « Fonds mondial contre la faim »": a name in quotes
+        if quote_end is None:
+            quote_end = _quote_end_at(doc)
+        end_at = quote_end.get(span.start_char)
+        if end_at is not None and end_at <= span.end_char + 1:
+            return None  # "l'idée d'un « Fonds mondial contre la faim »": a name in quotes
         end = span.end
         if doc[end - 1].lower_ in ("de", "du", "des", "d'", "d’", "la", "l'", "l’", "le", "sur", "pour"):
             # the model stopped inside the name: "Conseil des gouverneurs du" + FIDA
@@ -1043,9 +1062,11 @@ class EntityRecognizer:
                     acr = EntMention(tok_start, tok_start + len(w), i, i + 1, w, "org")
                     new.append(acr)
                     links.append((defined[w], acr))
+            seen = {_mention_key(m) for m in new}  # `acr not in new`, by value, in constant time
             for m, acr in links:
-                if acr.start not in taken and acr not in new:
+                if acr.start not in taken and _mention_key(acr) not in seen:
                     new.append(acr)
+                    seen.add(_mention_key(acr))
         return orgs + [m for m in new if m.start not in by_start], links
 
     def _place(self, doc: Doc, ent: Span) -> Optional[EntMention]:
@@ -1071,31 +1092,53 @@ class EntityRecognizer:
         # "le Haut Commissariat" after "le Haut Commissariat des Nations Unies aux droits de
         # l'homme": a model's organisation that begins the name of exactly one gazetteer
         # organisation of the article is that organisation's short form
-        gaz_forms = [(fold(m.text) + " ", m) for m in mentions if m.org_id]
+        # (the names are looked up by prefix in a sorted list of their distinct forms, and each
+        # head is resolved once: a transcript says "le Conseil" thousands of times)
+        gaz_ids: dict[str, set] = {}  # distinct form of a gazetteer mention -> its organisations
+        first_gaz: dict[str, EntMention] = {}  # organisation -> its first gazetteer mention
+        for m in mentions:
+            if m.org_id:
+                gaz_ids.setdefault(fold(m.text) + " ", set()).add(m.org_id)
+                first_gaz.setdefault(m.org_id, m)
+        gaz_sorted = sorted(gaz_ids)
+        owners_of: dict[str, set] = {}
         for m in mentions:
             if m.org_id or m.key:
                 continue
             head = fold(m.text) + " "
-            owners = {g.org_id for f, g in gaz_forms if f.startswith(head)}
+            owners = owners_of.get(head)
+            if owners is None:
+                owners = owners_of[head] = {o for f in _with_prefix(gaz_sorted, head) for o in gaz_ids[f]}
             if len(owners) == 1:
-                owner = owners.pop()
-                links.append((next(g for f, g in gaz_forms if g.org_id == owner), m))
+                links.append((first_gaz[next(iter(owners))], m))
         # a capitalised head alone ("le Conseil", "le Haut-Commissariat"): the short form of the
         # one organisation of the article whose name it begins; alone, a body only when it is
         # the head of a body's name; with several candidates, nothing
-        named = [(fold(n) + " ", m) for m in mentions if not (m.key or "").startswith("short:")
-                 for n in ([m.text] + ([self.entries[m.org_id].name] + self.entries[m.org_id].aliases
-                                       if m.org_id else []))]
+        named: dict[str, list] = {}  # distinct form -> [(n, mention, its cluster key)] in order
+        n = 0
+        for m in mentions:
+            if (m.key or "").startswith("short:"):
+                continue
+            ckey = m.org_id or m.key or fold(m.text)
+            for name in ([m.text] + ([self.entries[m.org_id].name] + self.entries[m.org_id].aliases
+                                     if m.org_id else [])):
+                named.setdefault((fold(name) + " ").replace("-", " "), []).append((n, m, ckey))
+                n += 1
+        named_sorted = sorted(named)
+        owner_of: dict[str, tuple] = {}
         dropped = set()
         for m in mentions:
             if not (m.key or "").startswith("short:"):
                 continue
             head = fold(m.text).replace("-", " ") + " "
-            owners = {id(g) if not g.org_id else g.org_id: g for f, g in named
-                      if f.replace("-", " ").startswith(head)}
-            if len({(g.org_id or g.key or fold(g.text)) for g in owners.values()}) == 1:
-                links.append((next(iter(owners.values())), m))
-            elif owners or not (fold(m.text) in self.lex.body_heads or "-" in m.text):
+            found = owner_of.get(head)
+            if found is None:
+                found = owner_of[head] = _short_form_owner(
+                    [e for f in _with_prefix(named_sorted, head) for e in named[f]])
+            n_keys, owner = found
+            if n_keys == 1:
+                links.append((owner, m))
+            elif n_keys or not (fold(m.text) in self.lex.body_heads or "-" in m.text):
                 dropped.add(id(m))
         mentions = [m for m in mentions if id(m) not in dropped]
 
@@ -1140,6 +1183,75 @@ class EntityRecognizer:
         return out
 
 
+def _mention_key(m: EntMention) -> tuple:
+    """The fields that make two mentions equal (the dataclass's ==), as a hashable tuple."""
+    return (m.start, m.end, m.tok_start, m.tok_end, m.text, m.kind, m.honorific, m.org_id, m.key)
+
+
+def _last_visible(text: str, lo: int, hi: int) -> str:
+    """The last character of text[lo:hi] that is not whitespace ("" if none): text[lo:hi].strip()[-1:]."""
+    k = hi - 1
+    while k >= lo and text[k].isspace():
+        k -= 1
+    return text[k] if k >= lo else ""
+
+
+def _dot_or_nothing(text: str, lo: int, hi: int) -> bool:
+    """text[lo:hi].strip() in ("", "."), read from both ends inwards."""
+    a = lo
+    while a < hi and text[a].isspace():
+        a += 1
+    if a >= hi:
+        return True
+    z = hi - 1
+    while z > a and text[z].isspace():
+        z -= 1
+    return z == a and text[a] == "."
+
+
+def _words_on_line(text: str, b, cache: dict) -> int:
+    n = cache.get(b.start)
+    if n is None:
+        n = cache[b.start] = len(text[b.start:b.end].split())
+    return n
+
+
+def _quote_end_at(doc: Doc) -> dict[int, int]:
+    """Start of a quotation span -> its nearest end (spans starting there), for a lookup per
+    organisation instead of a walk over every quotation."""
+    out: dict[int, int] = {}
+    for q in doc._.quote_spans or ():
+        if q.start not in out or q.end < out[q.start]:
+            out[q.start] = q.end
+    return out
+
+
+def _with_prefix(forms: list[str], prefix: str) -> list[str]:
+    """The strings of a sorted list that start with `prefix` (they follow one another)."""
+    k = bisect_left(forms, prefix)
+    out = []
+    while k < len(forms) and forms[k].startswith(prefix):
+        out.append(forms[k])
+        k += 1
+    return out
+
+
+def _short_form_owner(entries: list) -> tuple[int, Optional[EntMention]]:
+    """Of the names a short form begins, as (n, mention, cluster key) in the order of the names:
+    (the number of distinct organisations they name, the mention to link the short form to).
+    The mention is the first name's, or for a gazetteer organisation its last mention among
+    them (what a dict keyed by organisation, filled in the names' order, keeps)."""
+    if not entries:
+        return 0, None
+    keys = {ckey for _, _, ckey in entries}
+    if len(keys) != 1:
+        return len(keys), None
+    _, first, _ = min(entries, key=lambda e: e[0])
+    if not first.org_id:
+        return 1, first
+    return 1, max((e for e in entries if e[1].org_id == first.org_id), key=lambda e: e[0])[1]
+
+
 def _propagate_names(doc: Doc, people: list[EntMention], places: list[EntMention], covered,
                      skip) -> tuple[list[EntMention], list[EntMention]]:
     """A name once recognised as a person is a person wherever it recurs: NER tags the same
@@ -1173,12 +1285,17 @@ def _propagate_names(doc: Doc, people: list[EntMention], places: list[EntMention
         taken |= {t for m in added for t in range(m.tok_start, m.tok_end)}
         n = len(words)
         pos = None
+        # the lengths of the known names that begin with each word, longest first: a name is
+        # looked up by its length, not compared with every name sharing its first word
+        lengths = {w: sorted({len(seq) for seq in seqs}, reverse=True) for w, seqs in known.items()}
         for i, w in enumerate(words):
             if w not in known or i in taken or i in in_ent or i in covered:
                 continue
-            for seq in sorted(known[w], key=len, reverse=True):
-                e = i + len(seq)
-                if tuple(words[i:e]) != seq or any(t in taken or t in covered for t in range(i, e)):
+            for size in lengths[w]:
+                e = i + size
+                seq = tuple(words[i:e])
+                if len(seq) != size or seq not in known[w] or \
+                        any(t in taken or t in covered for t in range(i, e)):
                     continue
                 if pos is None:
                     pos = doc.to_array(POS).tolist()

@@ -18,7 +18,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import doc_text, ensure_extensions, guarded, sentences
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonCluster:
     id: str
     name: str
@@ -50,6 +50,30 @@ class PersonCluster:
 
 
 MAX_EVIDENCE = 40  # listed in the record; the rest still counts
+
+
+class _NameIndex:
+    """The clusters by the words of their current names: `holding` (every word), `ending` (the
+    last word) and `single` (a one-word name), each word -> set of cluster numbers."""
+
+    def __init__(self):
+        self.holding: dict[str, set] = {}
+        self.ending: dict[str, set] = {}
+        self.single: dict[str, set] = {}
+
+    def add(self, ci: int, toks: list[str]) -> None:
+        for w in toks:
+            self.holding.setdefault(w, set()).add(ci)
+        self.ending.setdefault(toks[-1], set()).add(ci)
+        if len(toks) == 1:
+            self.single.setdefault(toks[0], set()).add(ci)
+
+    def remove(self, ci: int, toks: list[str]) -> None:
+        for w in toks:
+            self.holding[w].discard(ci)
+        self.ending[toks[-1]].discard(ci)
+        if len(toks) == 1:
+            self.single[toks[0]].discard(ci)
 
 
 def _same_full_name(a: list[str], b: list[str]) -> bool:
@@ -167,34 +191,44 @@ class PeopleClusterer:
         mentions = doc._.person_mentions or []
         clusters: list[PersonCluster] = []
         owner: dict[int, PersonCluster] = {}
-        by_word: dict[str, list[int]] = {}  # name word -> clusters holding it (index order)
-        index_of: dict[int, int] = {}
+        # Only a cluster whose name shares a word can match, and the most recent one that does
+        # wins. Which ones can, by the rules below: for a one-word mention, those whose name holds
+        # the word (any of them matches); for a longer one, those whose name ends with the same
+        # word or is one of its words. Indexed by the clusters' current names, so that a mention
+        # costs the same however many people share a first name or a particle ("de", "al").
+        index = _NameIndex()
+        number: dict[int, int] = {}  # cluster -> its index in `clusters`
         for k, m in enumerate(mentions):
             toks = _name_tokens(m.text)
             if not toks:
                 continue
             target = None
-            # only clusters sharing a word can match: looked up by word, most recent first
-            near = sorted({ci for w in toks for ci in by_word.get(w, ())}, reverse=True)
-            for c in (clusters[ci] for ci in near):
-                ct = c.tokens()
-                if toks == ct or (len(toks) < len(ct) and toks[-len(ct):] == ct[-len(toks):]) or \
-                        _same_full_name(toks, ct) or \
-                        (len(toks) == 1 and toks[0] in ct) or \
-                        (len(toks) > len(ct) and toks[-len(ct):] == ct) or \
-                        (len(ct) == 1 and ct[0] in toks and len(toks) > 1):
-                    target = c
-                    break
+            if len(toks) == 1:
+                holders = index.holding.get(toks[0])
+                if holders:
+                    target = clusters[max(holders)]
+            else:
+                near = set(index.ending.get(toks[-1], ()))
+                for w in toks:
+                    near.update(index.single.get(w, ()))
+                for c in (clusters[ci] for ci in sorted(near, reverse=True)):
+                    ct = c.tokens()
+                    if toks == ct or (len(toks) < len(ct) and toks[-len(ct):] == ct[-len(toks):]) or \
+                            _same_full_name(toks, ct) or \
+                            (len(toks) == 1 and toks[0] in ct) or \
+                            (len(toks) > len(ct) and toks[-len(ct):] == ct) or \
+                            (len(ct) == 1 and ct[0] in toks and len(toks) > 1):
+                        target = c
+                        break
             if target is None:
                 target = PersonCluster("", m.text)
                 clusters.append(target)
-                index_of[id(target)] = len(clusters) - 1
+                number[id(target)] = len(clusters) - 1
+                index.add(len(clusters) - 1, toks)
             elif len(toks) > len(target.tokens()):
+                index.remove(number[id(target)], target.tokens())
                 target.name = m.text
-            for w in toks:
-                lst = by_word.setdefault(w, [])
-                if not lst or lst[-1] != index_of[id(target)]:
-                    lst.append(index_of[id(target)])
+                index.add(number[id(target)], target.tokens())
             target.mention_indices.append(k)
             owner[k] = target
             if m.honorific:
@@ -262,9 +296,18 @@ class PeopleClusterer:
         heading_starts = {b.start for b in doc._.blocks or [] if b.kind in ("title", "heading")}
         # role -> (cluster, organisation) of the titles people hold: one lookup per description
         by_role: dict[str, list] = {}
+        by_role_org: dict[tuple, dict] = {}  # (role, organisation) -> clusters: the same, by organisation
         for c in clusters:
             for ti in c.title_indices:
-                _index_role(by_role, c, titles[ti])
+                _index_role(by_role, c, titles[ti], by_role_org)
+        # last word of a name -> the first cluster whose name ends with it (role holders' lookup)
+        last_word: dict[str, PersonCluster] = {}
+        for c in clusters:
+            ct = c.tokens()
+            if ct:
+                last_word.setdefault(ct[-1], c)
+        cluster_no = {id(c): n for n, c in enumerate(clusters)}
+        holders_memo: dict[tuple, list] = {}
         in_quote = bytearray(len(doc_text(doc)) + 1)
         for a, b in quoted:
             in_quote[a:b] = b"\x01" * (b - a)
@@ -275,7 +318,8 @@ class PeopleClusterer:
                     continue
                 if in_quote[t.start]:
                     continue
-                c = self._holder_cluster(doc, t, clusters, by_role)
+                c = self._holder_cluster(doc, t, clusters, by_role,
+                                         (by_role_org, last_word, cluster_no, holders_memo))
                 if c is False:
                     continue
                 if c is None and self.attach_nearest:
@@ -283,7 +327,7 @@ class PeopleClusterer:
                 if c is not None:
                     add_title(c, ti, t)
                     t.person_index = next(iter(c.mention_indices))
-                    _index_role(by_role, c, t)
+                    _index_role(by_role, c, t, by_role_org)
 
     def _designates_one(self, doc: Doc, t, heading_starts: set) -> bool:
         head = doc[t.tok_start]
@@ -298,26 +342,39 @@ class PeopleClusterer:
         # a headline or heading that opens with a title ("Chef du HCR : …")
         return prev is None or prev.is_space or t.start in heading_starts
 
-    def _holder_cluster(self, doc: Doc, t, clusters, by_role: dict):
+    def _holder_cluster(self, doc: Doc, t, clusters, by_role: dict, index=None):
         """The cluster holding the same role, or the role holder named in the article; False
-        when the post has known holders and none is in the article."""
+        when the post has known holders and none is in the article. `index`: what
+        `_attach_descriptions` keeps so that each description costs the same however many
+        people the article names: (clusters by role and organisation, the first cluster by the
+        last word of its name, cluster -> its number, the role holders found per title)."""
+        by_role_org, last_word, cluster_no, memo = index
         role = fold(t.form.role)
-        same = [c for c, orgs in by_role.get(role, {}).values()
-                if t.org_id is None or None in orgs or t.org_id in orgs]
-        if len(same) == 1:
-            return same[0]
+        entries = by_role.get(role, {})
+        if t.org_id is None:
+            if len(entries) == 1:  # the one person who holds the role, in any organisation
+                return next(iter(entries.values()))[0]
+        else:
+            # holders of the role in that organisation, or with no organisation named
+            a, b = by_role_org.get((role, None), {}), by_role_org.get((role, t.org_id), {})
+            if len(a) <= 1 and len(b) <= 1 and len({**a, **b}) == 1:
+                return next(iter({**a, **b}.values()))
         text = fold(t.text)
-        holders = [h for h in self.res.role_holders if text in h.aliases or (
-                   (h.role == role or role in h.aliases) and
-                   (h.organisation_id == t.org_id if t.org_id else h.organisation_id in ("onu", "")))]
+        key = (text, role, t.org_id)
+        holders = memo.get(key)
+        if holders is None:
+            holders = memo[key] = [
+                h for h in self.res.role_holders if text in h.aliases or (
+                    (h.role == role or role in h.aliases) and
+                    (h.organisation_id == t.org_id if t.org_id else h.organisation_id in ("onu", "")))]
         if not holders:
             return None
         for h in holders:
             htoks = set(_name_tokens(h.holder)) | {w for a in h.aliases for w in a.split()}
-            for c in clusters:
-                ct = c.tokens()
-                if ct and ct[-1] in htoks:
-                    return c
+            # the first cluster (in the article's order) whose name ends with a word of the holder
+            hits = [last_word[w] for w in htoks if w in last_word]
+            if hits:
+                return min(hits, key=lambda c: cluster_no[id(c)])
         return False
 
 
@@ -368,10 +425,14 @@ def _nearest(t, positions, sent_of, gender: Optional[str], strict: bool):
     return None
 
 
-def _index_role(by_role: dict, c: PersonCluster, t) -> None:
-    """role -> {cluster id: (cluster, organisations of its titles with that role)}."""
-    entry = by_role.setdefault(fold(t.form.role), {}).setdefault(id(c), (c, set()))
+def _index_role(by_role: dict, c: PersonCluster, t, by_role_org: Optional[dict] = None) -> None:
+    """role -> {cluster id: (cluster, organisations of its titles with that role)}; and in
+    `by_role_org`, (role, organisation) -> {cluster id: cluster}."""
+    role = fold(t.form.role)
+    entry = by_role.setdefault(role, {}).setdefault(id(c), (c, set()))
     entry[1].add(t.org_id)
+    if by_role_org is not None:
+        by_role_org.setdefault((role, t.org_id), {})[id(c)] = c
 
 
 def add_title(c: PersonCluster, ti: int, t) -> None:

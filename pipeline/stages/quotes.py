@@ -11,7 +11,8 @@ Reported content that holds a direct quotation is left to the direct one (annota
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -21,7 +22,7 @@ from spacy.symbols import ADJ, ADV, AUX, NOUN, PRON, SCONJ, VERB
 from spacy.tokens import Doc, Span
 
 from ..resources import Resources, fold, load_resources
-from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_texts
+from ._ext import ensure_extensions, guarded, sentence_of, sentences, token_lows, token_texts
 from .segment import block_at
 
 PRONOUN_CLITICS = {"-il": ("male", "sing"), "-elle": ("female", "sing"), "-ils": ("male", "plur"),
@@ -33,7 +34,7 @@ _SELON = {"selon", "d'après", "d’après"}
 _CLITICS_BEFORE_INF = {"ne", "n'", "se", "s'", "en", "y", "le", "la", "les", "l'", "lui", "leur"}
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteCandidate:
     start: int
     end: int
@@ -150,11 +151,29 @@ class QuoteFinder:
         ensure_extensions()
         self.res = resources or load_resources()
         self.min_words = min_words
+        self._local = threading.local()  # `_memo`
 
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            return self._find(doc)
+        finally:
+            self._local.memo = None
+
+    @property
+    def _memo(self) -> Optional["_Memo"]:
+        """What is remembered of the document being processed (per thread, so that the
+        component keeps no state of its own between documents)."""
+        return getattr(self._local, "memo", None)
+
+    def _find(self, doc: Doc) -> Doc:
         quotes: list[QuoteCandidate] = []
         named = ({t for m in doc._.person_mentions or [] for t in range(m.tok_start, m.tok_end)},
                  {t for m in doc._.titles or [] for t in range(m.tok_start, m.tok_end)})
+        # per-token views read once: walking the Doc builds a Token object at every step
+        pos = doc.to_array(POS).tolist()
+        speech = speech_mask(doc, self.res, pos)
+        lows = token_lows(doc)
+        self._local.memo = _Memo(speech, lows, named[1])
         for qs in doc._.quote_spans or []:
             span = _tok_range(doc, qs.start, qs.end)
             if span is None or not self._is_quotation(doc, span, qs):
@@ -168,10 +187,6 @@ class QuoteFinder:
             if span is not None:
                 inside[span.start:span.end] = b"\x01" * len(span)
         blocks = doc._.blocks or []
-        # per-token views read once: walking the Doc builds a Token object at every step
-        pos = doc.to_array(POS).tolist()
-        speech = speech_mask(doc, self.res, pos)
-        lows = [w.lower() for w in token_texts(doc)]
         for sent in sentences(doc):
             b = block_at(blocks, sent.start_char) if blocks else None
             if b is not None and b.kind in ("caption", "boilerplate"):
@@ -204,6 +219,12 @@ class QuoteFinder:
             b = block_at(doc._.blocks or [], span.start_char)
             if b is not None and b.kind in ("title", "heading"):
                 return True  # a headline quotes its speaker's words: « travail décent »
+        memo = self._memo
+        if memo is not None:
+            # a speech verb or "selon" of the sentence outside the span (the cues of a sentence
+            # are listed once: a sentence may hold hundreds of short quotations)
+            cues = memo.cues(sent)
+            return bool(cues) and (cues[0] < span.start or cues[-1] >= span.end)
         for tok in sent:
             if span.start <= tok.i < span.end:
                 continue
@@ -287,6 +308,7 @@ class QuoteFinder:
                   speech: list[bool], lows: list[str], pos: list[int],
                   direct_starts: list[int]) -> list[QuoteCandidate]:
         out: list[QuoteCandidate] = []
+        out_starts: list[int] = []  # out[i].start, sorted
         end_tok = sent.end
         while end_tok > sent.start and (doc[end_tok - 1].is_space or doc[end_tok - 1].text in (".", "!", "?", "…", ";")):
             end_tok -= 1
@@ -310,20 +332,37 @@ class QuoteFinder:
             span = doc[s_tok:e_tok]
             if overlaps_direct(span.start_char, span.end_char):
                 return
+            # `out` is kept sorted by start, and its spans never overlap (the order does not
+            # matter: the quotations are sorted by start at the end), so the spans a new one
+            # holds follow one another, and only the last one starting before its end can
+            # overlap it: a sentence with hundreds of reports costs no more per report
+            a, b = span.start_char, span.end_char
+            k = bisect_left(out_starts, a)
             if hint == "incise-after":
                 # the words before a closing incise are all reported, cues inside them included
-                out[:] = [q for q in out if not (span.start_char <= q.start and q.end <= span.end_char)]
-            if any(q.start < span.end_char and span.start_char < q.end for q in out):
+                e = k
+                while e < len(out) and out[e].end <= b:
+                    e += 1
+                del out[k:e], out_starts[k:e]
+            j = bisect_left(out_starts, b)
+            if j > 0 and out[j - 1].end > a:
                 return
-            out.append(QuoteCandidate(span.start_char, span.end_char, span.text, "indirect",
-                                      cue=cue, cue_tok=cue_tok, subject_tok=subject_tok,
-                                      rule_hint=hint))
+            out.insert(k, QuoteCandidate(span.start_char, span.end_char, span.text, "indirect",
+                                         cue=cue, cue_tok=cue_tok, subject_tok=subject_tok,
+                                         rule_hint=hint))
+            out_starts.insert(k, a)
 
         texts = token_texts(doc)
 
+        commas: list[int] = []  # the sentence's commas outside quotations, listed on first use
+
         def next_comma(after: int) -> Optional[int]:
-            return next((i for i in range(after + 1, sent.end)
-                         if texts[i] == "," and not inside[i]), None)
+            if not commas:
+                commas.extend(i for i in range(sent.start, sent.end)
+                              if texts[i] == "," and not inside[i])
+                commas.append(len(doc) + 1)  # listed (and a sentinel)
+            k = bisect_right(commas, after)
+            return commas[k] if commas[k] < sent.end else None
 
         # selon X, … / d'après X, … / …, selon X.
         for i in range(sent.start, sent.end):
@@ -336,8 +375,9 @@ class QuoteFinder:
             if nxt < len(doc) and doc[nxt].lower_ in ("la", "le", "l'", "les"):
                 nxt += 1
             is_pour = low == "pour" and tok.i == sent.start and nxt < len(doc) and (
-                doc[nxt].ent_type_ in ("PER", "LOC", "ORG") or any(
-                    t.tok_start <= nxt + 1 < t.tok_end for t in doc._.titles or []))
+                doc[nxt].ent_type_ in ("PER", "LOC", "ORG") or (
+                    nxt + 1 in self._memo.title_tokens if self._memo is not None else any(
+                        t.tok_start <= nxt + 1 < t.tok_end for t in doc._.titles or [])))
             if not (is_selon or is_pour):
                 continue
             x_start = tok.i + (2 if low == "d'" else 1)
@@ -374,7 +414,7 @@ class QuoteFinder:
                 if tok.i == sent.start or texts[tok.i - 1] == ",":
                     # an opening participial clause ends where the main clause begins
                     stop = next((c for c in range(tok.i + 3, stop) if texts[c] == "," and
-                                 not inside[c] and self._main_verb(doc, c + 1, end_tok)), stop)
+                                 not inside[c] and self._main_verb(doc, c + 1, end_tok, end_tok)), stop)
                 make(tok.i + 1, stop, lemma, tok.i, "adj")
                 continue
             # "a dit en substance que …" / "a dit, en substance, …": a paraphrase
@@ -502,24 +542,22 @@ class QuoteFinder:
             if first is None or m - first < 2:
                 return None
             return first + 1, self._clause_end(doc, first + 1, end_tok)
-        if not self._main_verb(doc, sent.start, comma):
+        if not self._main_verb(doc, sent.start, comma, end_tok):
             return None  # "Cindy McCain, la directrice du PAM, lance …": no clause before it
         return sent.start, comma
 
-    @staticmethod
-    def _main_verb(doc: Doc, a: int, b: int) -> bool:
+    def _main_verb(self, doc: Doc, a: int, b: int, end: Optional[int] = None) -> bool:
         """A finite verb in tokens [a, b) outside a relative clause ("L'agence, qui vient en
-        aide à …," has none)."""
-        relative = False
-        for m in range(a, b):
-            t = doc[m]
-            if t.text == ",":
-                relative = False
-            elif t.lower_ in ("qui", "que", "qu'", "dont", "où", "lequel", "laquelle"):
-                relative = True
-            elif not relative and t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") == ["Fin"]:
-                return True
-        return False
+        aide à …," has none). `end` (the end of the sentence's words, >= b): the first such verb
+        from a is looked for up to there and remembered, with the same answer for every comma
+        passed on the way (a comma resets the walk), so that the calls of one sentence read
+        each of its tokens once."""
+        memo = self._memo
+        if memo is None or end is None:
+            first = _first_main_verb(doc, a, b, None)
+        else:
+            first = _first_main_verb(doc, a, end, memo.main_verb)
+        return first is not None and first < b
 
     @staticmethod
     def _passive_participle(tok) -> bool:
@@ -540,29 +578,134 @@ class QuoteFinder:
 
     def _clause_end(self, doc: Doc, start: int, end_tok: int) -> int:
         """The reported clause ends at the sentence end, or before ", ajoutant que" / a second
-        speech verb introduced by a comma."""
-        for i in range(start + 2, end_tok - 1):
-            t = doc[i]
-            if t.lower_ == "et" and i + 1 < end_tok and doc[i + 1].pos_ == "VERB" and \
-                    doc[i + 1].morph.get("VerbForm") == ["Part"] and is_speech_verb(doc[i + 1], self.res):
-                return i  # "… a rappelé que X et appelé à Y": a second report of the same verb
-            if t.text != ",":
-                continue
-            nxt = doc[i + 1]
-            if nxt.lower_ in ("selon", "d'après", "d’après") or (
-                    nxt.lower_ == "d'" and doc[i + 2].lower_ == "après"):
-                return i  # "…, selon un communiqué du ministère": the source, not the report
-            if is_speech_verb(nxt, self.res) and nxt.pos_ == "VERB" and not (
-                    nxt.morph.get("VerbForm") == ["Part"] and nxt.morph.get("Tense") == ["Past"]):
-                return i  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts
-            for k in range(i + 2, min(end_tok, i + 6)):
-                # "Appelant X à …, Bathily a noté que …": a new clause with its own speaker
-                if doc[k].text == ",":
-                    break
-                if is_speech_verb(doc[k], self.res) and doc[k].morph.get("VerbForm") == ["Part"] and \
-                        doc[k - 1].pos_ == "AUX" and any(c.dep_ in ("nsubj",) and i < c.i < k for c in doc[k].children):
+        speech verb introduced by a comma. Whether a token ends a clause depends on the token
+        and the sentence end only: each sentence's tokens are tested once and the ends found
+        remembered (a sentence of sixty reports made this quadratic)."""
+        memo = self._memo
+        if memo is None:
+            for i in range(start + 2, end_tok - 1):
+                if self._ends_clause(doc, i, end_tok):
                     return i
-        return end_tok
+            return end_tok
+        scan = memo.clause_ends.get(end_tok)
+        if scan is None:
+            scan = memo.clause_ends[end_tok] = _FirstHit(
+                lambda i: self._ends_clause(doc, i, end_tok), end_tok - 1)
+        found = scan.first(start + 2)
+        return end_tok if found is None else found
+
+    def _ends_clause(self, doc: Doc, i: int, end_tok: int) -> bool:
+        """Whether the reported clause stops before token i (see `_clause_end`)."""
+        t = doc[i]
+        if t.lower_ == "et" and i + 1 < end_tok and doc[i + 1].pos_ == "VERB" and \
+                doc[i + 1].morph.get("VerbForm") == ["Part"] and is_speech_verb(doc[i + 1], self.res):
+            return True  # "… a rappelé que X et appelé à Y": a second report of the same verb
+        if t.text != ",":
+            return False
+        nxt = doc[i + 1]
+        if nxt.lower_ in ("selon", "d'après", "d’après") or (
+                nxt.lower_ == "d'" and i + 2 < len(doc) and doc[i + 2].lower_ == "après"):
+            return True  # "…, selon un communiqué du ministère": the source, not the report
+        if is_speech_verb(nxt, self.res) and nxt.pos_ == "VERB" and not (
+                nxt.morph.get("VerbForm") == ["Part"] and nxt.morph.get("Tense") == ["Past"]):
+            return True  # "…, affirme avoir …" / "…, ajoutant que …": a new report starts
+        for k in range(i + 2, min(end_tok, i + 6)):
+            # "Appelant X à …, Bathily a noté que …": a new clause with its own speaker
+            if doc[k].text == ",":
+                break
+            if is_speech_verb(doc[k], self.res) and doc[k].morph.get("VerbForm") == ["Part"] and \
+                    doc[k - 1].pos_ == "AUX" and any(c.dep_ in ("nsubj",) and i < c.i < k for c in doc[k].children):
+                return True
+        return False
+
+
+_RELATIVES = ("qui", "que", "qu'", "dont", "où", "lequel", "laquelle")
+
+
+def _first_main_verb(doc: Doc, a: int, end: int, memo: Optional[dict]) -> Optional[int]:
+    """The first finite verb in tokens [a, end) outside a relative clause (a comma ends a
+    relative clause), or None. With `memo` (start -> answer, for one `end` per sentence), the
+    answer is remembered for `a` and for every comma the walk passed: from a comma on, the walk
+    is the same whatever its start."""
+    passed = []
+    found: Optional[int] = None
+    relative = False
+    m = a
+    while m < end:
+        if memo is not None and m in memo and (m == a or doc[m].text == ","):
+            found = memo[m]
+            break
+        t = doc[m]
+        if t.text == ",":
+            relative = False
+            passed.append(m)
+        elif t.lower_ in _RELATIVES:
+            relative = True
+        elif not relative and t.pos_ in ("VERB", "AUX") and t.morph.get("VerbForm") == ["Fin"]:
+            found = m
+            break
+        m += 1
+    if memo is not None:
+        memo[a] = found
+        for c in passed:
+            memo[c] = found
+    return found
+
+
+class _FirstHit:
+    """The first position at or after a start, below `stop`, where `test` holds; each position
+    is tested once over all the questions (the tested positions form one stretch)."""
+
+    def __init__(self, test, stop: int):
+        self.test = test
+        self.stop = stop
+        self.lo = self.hi = -1  # positions [lo, hi) tested
+        self.hits: list[int] = []  # where the test held, sorted
+
+    def first(self, start: int) -> Optional[int]:
+        if start >= self.stop:
+            return None
+        if self.lo < 0:
+            self.lo = self.hi = start
+        if start < self.lo:
+            self.hits[:0] = [i for i in range(start, self.lo) if self.test(i)]
+            self.lo = start
+        while self.hi < start:  # a gap: tested too, so the stretch stays whole
+            if self.test(self.hi):
+                self.hits.append(self.hi)
+            self.hi += 1
+        k = bisect_left(self.hits, start)
+        if k < len(self.hits):
+            return self.hits[k]
+        while self.hi < self.stop:
+            i = self.hi
+            self.hi += 1
+            if self.test(i):
+                self.hits.append(i)
+                return i
+        return None
+
+
+class _Memo:
+    """What `QuoteFinder` reads many times on one document: the cue tokens of each sentence,
+    the title tokens, the ends of reported clauses and the first main verbs."""
+
+    def __init__(self, speech: list[bool], lows: list[str], title_tokens: set):
+        self.speech = speech
+        self.lows = lows
+        self.title_tokens = title_tokens
+        self._cues: dict[int, list[int]] = {}
+        self.clause_ends: dict[int, _FirstHit] = {}  # sentence end -> its clause ends
+        self.main_verb: dict[int, Optional[int]] = {}
+
+    def cues(self, sent) -> list[int]:
+        """The tokens of the sentence that are a speech verb or "selon", in order."""
+        cues = self._cues.get(sent.start)
+        if cues is None:
+            speech, lows = self.speech, self.lows
+            cues = self._cues[sent.start] = [i for i in range(sent.start, sent.end)
+                                             if speech[i] or lows[i] in _SELON]
+        return cues
 
 
 @Language.factory("onu_quotes", default_config={"models": None, "min_words": 4})

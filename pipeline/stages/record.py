@@ -15,7 +15,7 @@ from ._ext import doc_text, ensure_extensions, guarded
 
 _WORK = ("blocks", "quote_spans", "org_mentions", "person_mentions", "place_mentions", "titles",
          "people", "discourse", "organisations", "places", "quotes", "dates", "sentences",
-         "sent_index", "text", "token_texts")
+         "sent_index", "text", "token_texts", "token_lows")
 
 
 def article_meta(article: Article) -> dict:

@@ -30,7 +30,7 @@ from ..resources import Resources, fold, load_resources
 from ._ext import doc_text, ensure_extensions, guarded
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     start: int
     end: int
@@ -48,7 +48,7 @@ class Block:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteSpan:
     """Text between quotation marks: `start`/`end` exclude the marks; `closed` is False when the
     closing mark was missing and the span was ended at the paragraph end."""
@@ -370,6 +370,20 @@ def _trim(text: str, s: QuoteSpan) -> QuoteSpan:
     return QuoteSpan(a, b, s.open_mark, s.closed)
 
 
+_WORD_CHAR = re.compile(r"[\w.\-]")
+
+
+def _word_before(text: str, lo: int, hi: int) -> str:
+    """The run of word characters, dots and hyphens that ends at `hi` (not before `lo`): what
+    `re.search(r"([\\w.\\-]+)$", text[lo:hi])` finds, without copying the paragraph up to `hi` (on
+    a paragraph of a megabyte that copy made the segmenter quadratic)."""
+    k = hi
+    match = _WORD_CHAR.match
+    while k > lo and match(text, k - 1):
+        k -= 1
+    return text[k:hi]
+
+
 def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> set[int]:
     """Character offsets where sentences start: block starts, and after . ! ? … followed by a
     capital, a digit or an opening mark; never inside a quotation."""
@@ -393,45 +407,61 @@ def sentence_starts(text: str, blocks: list[Block], quotes: list[QuoteSpan]) -> 
                 continue
             if inside[nxt] and not inside[m.start()] and text[nxt] not in "«“\"":
                 continue
-            word = re.search(r"([\w.\-]+)$", text[b.start:m.start()])
-            if word and text[m.start()] == "." and (
-                    word.group(1).lower().rstrip(".") in _ABBREV
-                    or re.fullmatch(r"[A-ZÀ-Ý]", word.group(1))):
+            word = _word_before(text, b.start, m.start()) if text[m.start()] == "." else ""
+            if word and (word.lower().rstrip(".") in _ABBREV or re.fullmatch(r"[A-ZÀ-Ý]", word)):
                 continue
             starts.add(nxt)
     return starts
 
 
-@Language.factory("onu_segmenter", default_config={"models": None})
-def make_segmenter(nlp: Language, name: str, models: Optional[str]):
+# Articles longer than this (characters of the normalised text) are processed in paragraph-aligned
+# chunks by the model components (`pipeline/chunks.py`); 0 turns chunking off. The `chunk_size`
+# config setting of `onu_segmenter` (`run --chunk-size` for one run).
+CHUNK_SIZE = 100_000
+
+
+@Language.factory("onu_segmenter", default_config={"models": None, "chunk_size": CHUNK_SIZE})
+def make_segmenter(nlp: Language, name: str, models: Optional[str], chunk_size: int = CHUNK_SIZE):
     from ._component import ResourceStage  # config setting and to_disk/from_disk of the resources
-    return ResourceStage(name, models, Segmenter)
+    return ResourceStage(name, models, lambda res: Segmenter(res, chunk_size=chunk_size))
 
 
 @guarded
 class Segmenter:
     """Sets `doc._.blocks`, `doc._.quote_spans` and every token's sentence start."""
 
-    def __init__(self, resources: Resources | None = None):
+    def __init__(self, resources: Resources | None = None, chunk_size: int = CHUNK_SIZE):
         ensure_extensions()
         self.res = resources or load_resources()
+        self.chunk_size = chunk_size
 
-    def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+    def analyse(self, text: str) -> tuple[list[Block], list[QuoteSpan], set[int]]:
+        """The paragraphs, the quotation spans and the sentence starts (character offsets) of a
+        text: what the component sets, computed on text alone (the chunked path of a long
+        article computes them once for the whole body)."""
         blocks = split_blocks(text, self.res)
         quotes = find_quote_spans(text, blocks, self.res.incise_forms)
-        starts = sentence_starts(text, blocks, quotes)
+        return blocks, quotes, sentence_starts(text, blocks, quotes)
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocks, quotes, starts = self.analyse(doc_text(doc))
         doc._.blocks = blocks
         doc._.quote_spans = quotes
-        # one array write: setting Token.is_sent_start token by token rescans the Doc each time
-        if len(doc):
-            offsets = doc.to_array([IDX, IS_SPACE])
-            first = numpy.isin(offsets[:, 0], numpy.fromiter(starts, dtype=offsets.dtype))
-            first &= offsets[:, 1] == 0
-            first[0] = True
-            values = numpy.where(first, 1, -1).astype("int64")
-            doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+        set_sentence_starts(doc, numpy.fromiter(starts, dtype="uint64", count=len(starts)))
         return doc
+
+
+def set_sentence_starts(doc: Doc, starts: numpy.ndarray, offset: int = 0) -> None:
+    """Every token's sentence start, in one array write (setting Token.is_sent_start token by
+    token rescans the Doc each time): a token starts a sentence when its offset plus `offset`
+    (the Doc's place in a longer text) is in `starts`, and the first token always does."""
+    if len(doc):
+        offsets = doc.to_array([IDX, IS_SPACE])
+        first = numpy.isin(offsets[:, 0] + numpy.uint64(offset), starts)
+        first &= offsets[:, 1] == 0
+        first[0] = True
+        values = numpy.where(first, 1, -1).astype("int64")
+        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
 
 
 def block_at(blocks: list[Block], offset: int) -> Block | None:

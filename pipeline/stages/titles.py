@@ -114,9 +114,10 @@ class _DocIndex:
     org_end: dict[int, int]
     person_end: dict[int, int] = field(default_factory=dict)  # first token -> end of a person mention
     dateline_ends: set = field(default_factory=set)  # offsets where a story starts after a dateline
+    last_dateline_end: int = -1  # max(dateline_ends), computed once
 
 
-@dataclass
+@dataclass(slots=True)
 class TitleMention:
     tok_start: int
     tok_end: int
@@ -157,7 +158,8 @@ class TitleFinder:
         dateline_ends = {e for b in doc._.blocks or () for a, e, w in getattr(b, "furniture", ())
                          if w == "dateline"}
         # per document: the component keeps no state
-        idx = _DocIndex(person_at, org_end, person_end, dateline_ends)
+        idx = _DocIndex(person_at, org_end, person_end, dateline_ends,
+                        max(dateline_ends, default=-1))
         titles: list[TitleMention] = []
         used: set[int] = set()
         for k, m in enumerate(people):
@@ -421,7 +423,7 @@ class TitleFinder:
                     p -= 1  # "son premier responsable, X", "l'ancien syndicaliste X"
                 prev = doc[p].lower_ if p >= sent_start and p < j else ","
                 after_dateline = doc[j].idx in idx.dateline_ends or (
-                    p >= 0 and doc[p].idx < max(idx.dateline_ends, default=-1) <= doc[j].idx)
+                    p >= 0 and doc[p].idx < idx.last_dateline_end <= doc[j].idx)
                 if prev in _BEFORE_OK or p < sent_start or j == sent_start or after_dateline or \
                         _qualifies(doc[p]) and p == sent_start:
                     starts.append((j, form))
