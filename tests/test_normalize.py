@@ -57,3 +57,8 @@ def test_a_space_left_out_before_a_name_is_restored():
     assert "M. Okafor" in text and "(MISMA), Amadou" in text
     assert omap.to_original(text.index("Okafor")) == 23  # offsets still point into the original
     assert normalize(text)[0] == text
+    # found by tests/test_fuzz.py: a glue hidden by an invisible character is a glue too, so
+    # that the body fed back in is unchanged
+    text, omap = normalize("M.\ufeffLe PAM alerte")
+    assert text == "M. Le PAM alerte" and normalize(text)[0] == text
+    assert omap.to_original(text.index("Le")) == 3

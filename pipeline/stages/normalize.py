@@ -76,14 +76,7 @@ def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
     out: list[str] = []
     orig: list[int] = []
     n = len(text)
-    glued = {m.end() - 1 for m in _GLUED.finditer(text)}  # a space goes after these
     for i, ch in enumerate(text):
-        if i in glued:
-            out.append(ch)
-            orig.append(i)
-            out.append(" ")
-            orig.append(i)
-            continue
         if ch in _DROP:
             continue
         if ch == "\r":
@@ -107,6 +100,18 @@ def _normalize_slow(text: str) -> tuple[str, OffsetMap]:
             continue
         out.append(ch)
         orig.append(i)
+    joined = "".join(out)
+    # a space after a glued comma, bracket or abbreviation, found once invisible characters are
+    # gone ("M.\ufeffLe" is glued too), so that a body fed back in is unchanged
+    glued = [m.end() for m in _GLUED.finditer(joined)]
+    if glued:
+        parts, places, last = [], [], 0
+        for g in glued:
+            parts += [joined[last:g], " "]
+            places += orig[last:g] + [orig[g - 1]]
+            last = g
+        joined = "".join(parts) + joined[last:]
+        orig = places + orig[last:]
     # apostrophes between letters (d’elle), not closing single quotes, once invisible characters
     # are gone ("d\u200b’elle"), as on the fast path
-    return _APOSTROPHE.sub("'", "".join(out)), OffsetMap(orig, len(text))
+    return _APOSTROPHE.sub("'", joined), OffsetMap(orig, len(text))
