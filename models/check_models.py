@@ -96,9 +96,13 @@ for n, r in titles:
     g_m, g_f = (None, None) if fold(m) == fold(f) else ("male", "female")
     for form, g in ((m, g_m), (f, g_f)):
         key = fold(form)
-        if key in form_map and form_map[key] != (r["role"], g):
-            err(f"titles.tsv:{n}: form {form!r} maps to {(r['role'], g)} here but {form_map[key]} elsewhere")
-        form_map[key] = (r["role"], g)
+        old = form_map.get(key)
+        if old is not None and old != (r["role"], g) and not (
+                old[0] == r["role"] and {old[1], g} == {"male", None}):
+            # a masculine form may be epicene on one row and the masculine of a feminine on
+            # another ('chef' written for women too, 'cheffe'): the epicene row wins
+            err(f"titles.tsv:{n}: form {form!r} maps to {(r['role'], g)} here but {old} elsewhere")
+        form_map[key] = (r["role"], g) if old is None or g is None else old
 for n, r in titles:
     if r["role"] not in {row["masculine"] for _, row in titles}:
         warnings.append(f"titles.tsv:{n}: role {r['role']!r} is not itself a masculine form")

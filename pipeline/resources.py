@@ -260,15 +260,20 @@ def _parse(files: dict[str, str]) -> Resources:
                                   _flag(r.get("a_inf", "")), _flag(r.get("de_inf", "")),
                                   _flag(r.get("incise", "")), _flag(r.get("strict", "")))
     titles: dict[str, TitleForm] = {}
+    epicene: list[TitleForm] = []
     for r in _rows_of("titles.tsv"):
         masc, fem = fold(r["masculine"]), fold(r.get("feminine") or r["masculine"])
         role = r.get("role") or r["masculine"]
         kind = r.get("kind", "other")
         if masc == fem:
-            titles.setdefault(masc, TitleForm(masc, role, None, kind))
+            epicene.append(TitleForm(masc, role, None, kind))
         else:
             titles[masc] = TitleForm(masc, role, "male", kind)
             titles[fem] = TitleForm(fem, role, "female", kind)
+    for form in epicene:
+        # an epicene row wins over a gendered one: "chef" is written for women too, while
+        # "cheffe" (from the gendered row) stays feminine
+        titles[form.text] = form
     heads = frozenset(t.split(" ")[0] for t in titles)
     max_words = max((len(t.split(" ")) for t in titles), default=1)
     honor = {}

@@ -12,6 +12,15 @@ def test_gender_from_title_and_null_without_evidence(nlp):
     assert genders["Tomas Weber"] is None
 
 
+def test_chef_is_written_for_women_too(nlp):
+    # a bare "chef" is no evidence (the press writes it for women); its determiner and "cheffe" are
+    doc = nlp("« Nous refusons ce texte », a déclaré Jeanne Morel, chef de la délégation belge. "
+              "Le chef de la diplomatie suédoise, Lars Berg, a répondu. "
+              "La cheffe de la mission, Ana Ruiz, est restée à Goma.")
+    genders = {p.name: p.gender for p in doc._.people}
+    assert genders == {"Jeanne Morel": None, "Lars Berg": "male", "Ana Ruiz": "female"}
+
+
 def test_descriptions_are_titles_of_the_person(nlp):
     doc = nlp("Maria Lopez a ouvert la session lundi. La nouvelle Haute-Commissaire a rappelé son "
               "passé. L'ancienne ministre de la Santé a ensuite quitté Genève.")
