@@ -69,3 +69,11 @@ def test_que_read_as_an_adverb_and_a_far_de_infinitive(nlp):
     assert ("indirect", "des dizaines de camions étaient prêts à partir") in qs
     assert ("indirect", "garantir l'accès aux camps") in qs
     assert _quotes(nlp, "Il n'a indiqué que deux chiffres sur la situation.") == []
+
+
+def test_a_present_participle_is_no_incise_and_se_dire_quotes(nlp):
+    # "…, appelant à …" reports what follows it, never the clause before the comma; "se dit
+    # « … »" is the speaker's own words while "la zone dite « … »" names a thing
+    qs = _quotes(nlp, "Le Fonds a contesté ce rapport, appelant à une « enquête ouverte » à "
+                      "laquelle il se dit « prêt à aider pleinement ». La zone dite « verte » reste fermée.")
+    assert qs == [("direct", "enquête ouverte"), ("direct", "prêt à aider pleinement")]

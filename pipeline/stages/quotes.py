@@ -207,8 +207,11 @@ class QuoteFinder:
             return False
         before = doc[span.start - 2] if span.start >= 2 else None  # token before the mark
         if before is not None and fold(before.text) in self.res.naming_cues and len(words) <= 12 \
-                and not (before.i > 0 and doc[before.i - 1].lower_ in ("a", "ont", "avait")):
-            return False  # "l'opération dite « … »"; but "ce que X a appelé « … »" is X's words
+                and not (before.i > 0 and doc[before.i - 1].lower_ in ("a", "ont", "avait")) \
+                and before.morph.get("VerbForm") != ["Fin"]:
+            # "l'opération dite « … »"; but "ce que X a appelé « … »" and "elle se dit « … »"
+            # (a finite verb) are the speaker's words
+            return False
         if len(words) >= self.min_words:
             return True
         # short span: a quotation only when someone is said to say it in this sentence
@@ -479,7 +482,10 @@ class QuoteFinder:
             # incise after the report: "…, a insisté la responsable du HCR.", "…, a annoncé
             # mardi Michèle Montas, porte-parole du …", or inside it: "Cette année, a-t-il dit,
             # l'accent sera mis …", "Depuis janvier, a indiqué M. Türk, le groupe armé …"
-            if verb.incise and tok.i > sent.start + 3:
+            # a present participle after a comma ("…, appelant à …") is an adjunct of the
+            # clause before it, never an incise: that clause is not what it reports
+            if verb.incise and tok.i > sent.start + 3 and not (
+                    tok.morph.get("VerbForm") == ["Part"] and tok.morph.get("Tense") == ["Pres"]):
                 k = tok.i - 1
                 while k > sent.start and (doc[k].pos_ == "AUX" or doc[k].text == "-t" or
                                           doc[k].lower_ in PRONOUN_CLITICS and doc[k].text.startswith("-")):
