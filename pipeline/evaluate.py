@@ -27,6 +27,10 @@ drift with a model upgrade. The rules, exactly as implemented:
 * Organisations: one to one (maximum matching) when any normalised form of {name} | aliases
   (| acronym) of one equals any of the other's; forms are compared as token sequences with a
   leading article (l' / le / la / les) dropped.
+* One key per person: the run's records are keyed together as the store keys them
+  (`identity.resolve`); a gold person across articles is the first and last word of the
+  normalised name (one-word gold names are not judged); `person_keys_split` counts gold people
+  whose matches carry two keys, `person_keys_merged` keys carried by two gold people.
 
 Ratios whose denominator is zero are ``None`` (shown "n/a"), never a made-up 0 or 1.
 """
@@ -416,6 +420,7 @@ class ArticleScore:
     titles_total: int = 0
     orgs: Counts = field(default_factory=Counts)
     failures: list[Failure] = field(default_factory=list)
+    person_pairs: list[tuple[str, int]] = field(default_factory=list)  # (gold name, pred index)
 
 
 def _short(text: Optional[str], width: int = 90) -> str:
@@ -505,6 +510,7 @@ def score_article(pred: Any, gold: Any) -> ArticleScore:
     # People, gender, titles.
     ppairs = match_people(p.people, g.people)
     score.people = Counts(len(ppairs), len(g.people), len(p.people))
+    score.person_pairs = [(g.people[gi].name, pi) for gi, pi in ppairs]
     pm = dict(ppairs)
     for gi, gp in enumerate(g.people):
         if gi not in pm:
@@ -616,6 +622,7 @@ _REPORT_SECTIONS = (
     ("People", ["people_p", "people_r", "people_f1", "gender_accuracy", "gender_guesses",
                 "title_recall"]),
     ("Organisations", ["org_p", "org_r", "org_f1"]),
+    ("One key per person (person_key over the run)", ["person_keys_split", "person_keys_merged"]),
 )
 
 
@@ -651,7 +658,7 @@ def format_report(name: str, metrics: Mapping[str, Any]) -> str:
 
 _FAILURE_ORDER = ("missed_quote", "spurious_quote", "wrong_speaker", "wrong_type",
                   "missed_person", "spurious_person", "wrong_gender", "missed_title",
-                  "missed_org", "spurious_org")
+                  "missed_org", "spurious_org", "split_person", "merged_person")
 
 
 def format_failures(scores: Iterable[ArticleScore],
@@ -730,12 +737,81 @@ def load_gold_dir(path: str | Path, batch: Optional[str] = None) -> dict[str, di
     return golds
 
 
-def evaluate_predictions(preds: Mapping[str, Any],
-                         golds: Mapping[str, dict]) -> tuple[dict[str, Any], list[ArticleScore]]:
+def evaluate_predictions(preds: Mapping[str, Any], golds: Mapping[str, dict],
+                         identity: bool = True) -> tuple[dict[str, Any], list[ArticleScore]]:
     """Score already-made predictions keyed by id; a gold article without one scores as an
     empty prediction, so a crash in one article costs recall instead of hiding."""
     scores = [score_article(preds.get(gid) or {"id": gid}, gold) for gid, gold in golds.items()]
-    return aggregate(scores), scores
+    metrics = aggregate(scores)
+    if identity:
+        metrics.update(check_person_keys(preds, list(golds), scores))
+    return metrics, scores
+
+
+def _gold_identity(name: str) -> Optional[tuple[str, str]]:
+    """Who a gold person is across articles: first and last word of the normalised name,
+    initials and middle names aside ("Gilbert F. Houngbo" = "Gilbert Fossoun Houngbo"). None for
+    a one-word gold name ("Tedros"): the gold does not say which full name it is."""
+    words = [w for w in norm_name(name).split() if len(w) > 1]
+    return (words[0], words[-1]) if len(words) > 1 else None
+
+
+def check_person_keys(preds: Mapping[str, Any], gids: list[str],
+                      scores: list[ArticleScore]) -> dict[str, int]:
+    """One key per person (issue 12): the `person_key` each predicted person gets when the run's
+    records are keyed together (`identity.resolve`, as the store does), read through the people
+    matching. A gold person (`_gold_identity`) whose matches carry two keys is split; a key
+    carried by two gold people merges them. `scores[i]` is the score of article `gids[i]`; the
+    failures go to the articles involved."""
+    from .identity import _date, default_identity, record_facts, resolve
+
+    ident = default_identity()
+    facts, ids = [], {}
+    for gid, record in preds.items():
+        d = _as_dict(record)
+        if not d.get("people"):
+            continue
+        try:
+            published = _date(str(d.get("published") or "")[:10])
+        except ValueError:
+            published = None
+        # a gold file read as a prediction has no ids and its titles are strings
+        people = [{"id": p.get("id") or f"p{i}", "name": p.get("name") or "",
+                   "gender": p.get("gender"),
+                   "titles": [{"role": t.get("role"), "organisation_id": t.get("organisation_id")}
+                              for t in p.get("titles") or [] if isinstance(t, Mapping)]}
+                  for i, p in enumerate(d["people"], 1)]
+        orgs = [{"id": o.get("id") or f"o{i}", "name": o.get("name"), "acronym": o.get("acronym")}
+                for i, o in enumerate(d.get("organisations") or [], 1)]
+        record = {"id": gid, "people": people, "organisations": orgs}
+        facts.extend((f, None) for f in record_facts(ident, record, published))
+        ids[gid] = [p["id"] for p in people]
+    keys = resolve(ident, facts) if facts else {}
+    by_gold: dict[tuple, dict[str, list]] = {}
+    by_key: dict[str, dict[tuple, list]] = {}
+    for gid, s in zip(gids, scores):
+        for name, pi in s.person_pairs:
+            who = _gold_identity(name)
+            key = keys.get((gid, ids[gid][pi])) if gid in ids else None
+            if who is None or key is None:
+                continue
+            by_gold.setdefault(who, {}).setdefault(key, []).append((s, name))
+            by_key.setdefault(key, {}).setdefault(who, []).append((s, name))
+    split = {who: ks for who, ks in by_gold.items() if len(ks) > 1}
+    merged = {key: ws for key, ws in by_key.items() if len(ws) > 1}
+    for who, ks in split.items():
+        for key, seen in ks.items():
+            for s, name in seen:
+                s.failures.append(Failure("split_person", name, key,
+                                          f"the same person has {len(ks)} keys: {sorted(ks)}"))
+    for key, ws in merged.items():
+        names = sorted({n for seen in ws.values() for _, n in seen})
+        for seen in ws.values():
+            for s, name in seen:
+                s.failures.append(Failure("merged_person", name, key,
+                                          f"one key for {len(ws)} people: {names}"))
+    return {"person_keys_split": len(split), "person_keys_merged": len(merged),
+            "n_gold_identities": len(by_gold)}
 
 
 def evaluate_dir(corpus_dir: str | Path,

@@ -177,11 +177,13 @@ def cross_validate(nlp, rows: list[Row], golds: dict, k: int, c: Optional[float]
         for corpus, ids in by_corpus.items():
             for gid, rec, _ in run_articles(nlp, corpus, ids, weights):
                 preds[gid] = rec
-    metrics, _ = evaluate_predictions(preds, {gid: g for gid, (_, g) in golds.items()})
+    metrics, _ = evaluate_predictions(preds, {gid: g for gid, (_, g) in golds.items()},
+                                      identity=False)
     by_corpus: dict[str, dict] = {}
     for corpus in sorted({str(c) for c, _ in golds.values()}):
         part = {gid: g for gid, (c, g) in golds.items() if str(c) == corpus}
-        by_corpus[corpus], _ = evaluate_predictions({gid: preds[gid] for gid in part}, part)
+        by_corpus[corpus], _ = evaluate_predictions({gid: preds[gid] for gid in part}, part,
+                                                    identity=False)
     metrics["by_corpus"] = by_corpus
     return metrics
 
@@ -194,7 +196,8 @@ def evaluate_weights(nlp, golds: dict, weights: dict[str, float]) -> dict:
     for corpus, ids in by_corpus.items():
         for gid, rec, _ in run_articles(nlp, corpus, ids, weights):
             preds[gid] = rec
-    metrics, _ = evaluate_predictions(preds, {gid: g for gid, (_, g) in golds.items()})
+    metrics, _ = evaluate_predictions(preds, {gid: g for gid, (_, g) in golds.items()},
+                                      identity=False)
     return metrics
 
 

@@ -331,3 +331,35 @@ def test_missing_prediction_costs_recall():
     golds = ev.load_gold_dir(DEV)
     metrics, _ = ev.evaluate_predictions({}, golds)
     assert metrics["all_r_30"] == 0.0 and metrics["all_p_30"] is None
+
+
+def _keyed(name, gender, pid="p1"):
+    return {**person(name, gender), "id": pid}
+
+
+def test_one_key_per_person_counts_splits_and_merges():
+    golds = {
+        "a1": gold(people=[{"name": "Karim Khan", "gender": "male", "titles": []},
+                           {"name": "Ana Ruiz", "gender": "female", "titles": []},
+                           {"name": "Jean Martin", "gender": "male", "titles": []}]),
+        "a2": gold(people=[{"name": "Karim A. Khan", "gender": "male", "titles": []},
+                           {"name": "Ana Ruiz", "gender": "female", "titles": []},
+                           {"name": "Jeanne Martin", "gender": "female", "titles": []}]),
+    }
+    preds = {
+        "a1": {**pred(people=[_keyed("Karim Khan", "male", "p1"), _keyed("Ana Ruiz", "female", "p2"),
+                              _keyed("Jean Martin", "male", "p3")]), "published": "2024-05-01"},
+        # initials fold into one key; a surname alone of the other gender keeps a key of its
+        # own (Ruiz split over two keys); "Jean Martin" for Jeanne Martin merges two people
+        "a2": {**pred(people=[_keyed("Karim A. Khan", "male", "p1"), _keyed("Ruiz", "male", "p2"),
+                              _keyed("Jean Martin", None, "p3")]), "published": "2024-06-01"},
+    }
+    for gid in golds:
+        golds[gid]["id"] = preds[gid]["id"] = gid
+    metrics, scores = ev.evaluate_predictions(preds, golds)
+    assert metrics["n_gold_identities"] == 4
+    assert metrics["person_keys_split"] == 1 and metrics["person_keys_merged"] == 1
+    kinds = {(s.id, f.kind, f.gold) for s in scores for f in s.failures
+             if f.kind in ("split_person", "merged_person")}
+    assert ("a2", "split_person", "Ana Ruiz") in kinds and ("a1", "merged_person", "Jean Martin") in kinds
+    assert "person_keys_split" not in ev.evaluate_predictions(preds, golds, identity=False)[0]
