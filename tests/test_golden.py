@@ -27,6 +27,8 @@ def test_metrics_do_not_drop(name, nlp, extract):
     drops = {k: (metrics.get(k), v) for k, v in BASELINE[name].items()
              if metrics.get(k) is None or metrics[k] < v - 1e-9}
     assert not drops, f"metrics below baseline (now, baseline): {drops}"
+    # one key per person over the run (issue 12): no gold person split, none merged
+    assert (metrics["person_keys_split"], metrics["person_keys_merged"]) == (0, 0)
 
 
 def test_disabled_model_components_change_no_record(nlp, extract):
