@@ -21,6 +21,16 @@ def test_chef_is_written_for_women_too(nlp):
     assert genders == {"Jeanne Morel": None, "Lars Berg": "male", "Ana Ruiz": "female"}
 
 
+def test_gender_from_the_pronoun_chain_and_a_weak_masculine_title(nlp):
+    # a surname alone whose only evidence is the pronoun of the next sentences; a masculine
+    # generic title does not outweigh "Mme" and a feminine pronoun
+    doc = nlp("Selon Okafor, les pluies ont détruit les récoltes. Elle a rappelé que les stocks "
+              "étaient vides. Mme Diallo, Secrétaire général adjoint, est arrivée à Goma. "
+              "Elle a visité deux camps.")
+    genders = {p.name: p.gender for p in doc._.people}
+    assert genders == {"Okafor": "female", "Diallo": "female"}
+
+
 def test_descriptions_are_titles_of_the_person(nlp):
     doc = nlp("Maria Lopez a ouvert la session lundi. La nouvelle Haute-Commissaire a rappelé son "
               "passé. L'ancienne ministre de la Santé a ensuite quitté Genève.")
