@@ -62,3 +62,10 @@ def test_a_space_left_out_before_a_name_is_restored():
     text, omap = normalize("M.\ufeffLe PAM alerte")
     assert text == "M. Le PAM alerte" and normalize(text)[0] == text
     assert omap.to_original(text.index("Le")) == 3
+
+
+def test_a_full_stop_glued_to_the_next_sentence_gets_its_space():
+    text, omap = normalize("Il a demandé que les acquis soient préservés.Amadou Sow a ajouté "
+                           "que le site news.un.org restait ouvert.")
+    assert "préservés. Amadou Sow" in text and "news.un.org" in text
+    assert normalize(text)[0] == text

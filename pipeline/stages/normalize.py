@@ -41,10 +41,12 @@ class OffsetMap:
 
 _SPACE_TABLE = str.maketrans(_SPACES)  # the fast path never sees "\r" (_LENGTH_CHANGES)
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])[’ʼ′](?=[^\W\d_])")
-# a space left out after a comma or bracket, or after an abbreviation, before a capitalised
-# word: "(OIM),António Vitorino", "a déclaré M.Houngbo" (the tokeniser keeps such a glued pair
-# as one token, and the name is lost)
-_GLUED = re.compile(r"[,)](?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])|\b[A-Z][a-z]{0,3}\.(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])")
+# a space left out after a comma or bracket, an abbreviation or a sentence's full stop, before a
+# capitalised word: "(OIM),António Vitorino", "a déclaré M.Houngbo", "soient préservés.Huang Xia
+# a ajouté" (the tokeniser keeps such a glued pair as one token: the name is lost, and the two
+# sentences are one); web addresses ("news.un.org") have no capital after the dot
+_GLUED = re.compile(r"[,)](?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])|\b[A-Z][a-z]{0,3}\.(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])"
+                    r"|(?<=[a-zà-öø-ÿ]{2})\.(?=[A-ZÀ-ÖØ-Ý][a-zà-öø-ÿ])")
 _LENGTH_CHANGES = re.compile("[" + "".join(_DROP) + "\r]" + r"|«(?!\s)|(?<![\s«])»|" +
                              _GLUED.pattern)
 
