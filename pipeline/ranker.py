@@ -162,12 +162,13 @@ def select_c(rows: list[Row], k: int = 4, grid: tuple = C_GRID) -> float:
     return best_c
 
 
-def cross_validate(nlp, rows: list[Row], golds: dict, k: int, c: Optional[float] = 1.0) -> dict:
+def cross_validate(nlp, rows: list[Row], golds: dict, k: int, c: Optional[float] = 1.0,
+                   seed: int = 13) -> dict:
     """Each fold's articles are re-run with weights fit on the other folds' rows and scored;
     the metrics are over all held-out predictions together. With `c=None` the regularisation
     strength is chosen inside each training part (`select_c`), never on the held-out fold."""
     preds = {}
-    for fold in folds(list(golds), k):
+    for fold in folds(list(golds), k, seed):
         held = set(fold)
         train = [r for r in rows if r.article not in held]
         weights = fit(train, c if c is not None else select_c(train))
@@ -208,12 +209,32 @@ def _fmt(m: dict) -> str:
     return "  ".join(f"{k} {m[k]:.3f}" for k in KEYS if m.get(k) is not None)
 
 
+def _fmt_range(ms: list[dict]) -> str:
+    return "  ".join(f"{k} {min(m[k] for m in ms):.3f}-{max(m[k] for m in ms):.3f}"
+                     for k in KEYS if all(m.get(k) is not None for m in ms))
+
+
+def _mean(runs: list[dict]) -> dict:
+    """The held-out metrics averaged over fold assignments (with each corpus's part): one
+    assignment alone moves the figures by a few quotations."""
+    def avg(ms: list[dict]) -> dict:
+        keys = [k for k in ms[0] if isinstance(ms[0][k], (int, float)) and
+                all(isinstance(m.get(k), (int, float)) for m in ms)]
+        return {k: sum(m[k] for m in ms) / len(ms) for k in keys}
+
+    out = avg(runs)
+    out["by_corpus"] = {c: avg([r["by_corpus"][c] for r in runs]) for c in runs[0]["by_corpus"]}
+    return out
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m pipeline.ranker", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     f = sub.add_parser("fit", help="fit the weights on gold corpora; report k-fold figures")
     f.add_argument("corpora", nargs="+")
     f.add_argument("--folds", type=int, default=5)
+    f.add_argument("--repeats", type=int, default=3,
+                   help="fold assignments (seeds) averaged: one moves a few quotations (3)")
     f.add_argument("--c", type=float, default=None,
                    help="inverse regularisation strength (default: chosen by inner folds)")
     f.add_argument("--out", default=None, help="write the weights here (default: print only)")
@@ -229,11 +250,18 @@ def main(argv: Optional[list[str]] = None) -> int:
           f"{len(rows)} candidate rows", file=sys.stderr)
     hand_m = evaluate_weights(nlp, golds, hand)
     print(f"hand weights, all articles:          {_fmt(hand_m)}")
-    cv = cross_validate(nlp, rows, golds, args.folds, args.c)
-    print(f"fit, {args.folds} folds by article (held out): {_fmt(cv)}")
+    runs = [cross_validate(nlp, rows, golds, args.folds, args.c, seed=13 + i)
+            for i in range(max(1, args.repeats))]
+    cv = _mean(runs)
+    print(f"fit, {args.folds} folds by article (held out), mean of {len(runs)} fold assignments: "
+          f"{_fmt(cv)}")
+    if len(runs) > 1:
+        print("    range over the assignments: " + _fmt_range(runs))
     for corpus, m in cv["by_corpus"].items():
         print(f"    held out, {corpus}: {_fmt(m)}  (direct F1 {m['direct_f1_30']:.3f}, "
               f"indirect F1 {m['indirect_f1_30']:.3f})")
+        if len(runs) > 1:
+            print("        range: " + _fmt_range([r["by_corpus"][corpus] for r in runs]))
     c = args.c if args.c is not None else select_c(rows)
     print(f"regularisation C = {c}" + (" (inner folds)" if args.c is None else ""))
     weights = fit(rows, c)
@@ -250,7 +278,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             "regularisation_c": c,
             "regularisation_chosen_by": "given" if args.c is not None else
                                         "inner 4-fold cross-validation by article",
-            "held_out": {"folds": args.folds, "by": "article",
+            "held_out": {"folds": args.folds, "by": "article", "fold_assignments": len(runs),
                          **{k: round(cv[k], 4) for k in KEYS if cv.get(k) is not None},
                          "by_corpus": {c: {k: round(m[k], 4) for k in KEYS if m.get(k) is not None}
                                        for c, m in cv["by_corpus"].items()}},

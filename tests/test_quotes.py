@@ -77,3 +77,11 @@ def test_a_present_participle_is_no_incise_and_se_dire_quotes(nlp):
     qs = _quotes(nlp, "Le Fonds a contesté ce rapport, appelant à une « enquête ouverte » à "
                       "laquelle il se dit « prêt à aider pleinement ». La zone dite « verte » reste fermée.")
     assert qs == [("direct", "enquête ouverte"), ("direct", "prêt à aider pleinement")]
+
+
+def test_selon_source_with_brackets_and_a_relative_clause(nlp):
+    # the source's phrase is long only through its brackets and its relative clause
+    qs = _quotes(nlp, "Selon le rapport du Comité d'experts sur le Mali (chargé de suivre les "
+                      "sanctions votées en 2017 par le Conseil), dont la presse a obtenu une copie, "
+                      "un tiers des fonds a été détourné.")
+    assert qs == [("indirect", "un tiers des fonds a été détourné")]

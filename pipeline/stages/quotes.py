@@ -385,14 +385,30 @@ class QuoteFinder:
                 continue
             x_start = tok.i + (2 if low == "d'" else 1)
             comma = next_comma(x_start)
+            skipped = 0  # tokens of relative clauses and brackets inside the source's phrase
             while comma is not None and comma + 1 < end_tok and (
                     doc[comma + 1].lower_ in ("qui", "dont", "lequel", "laquelle") or
                     (doc[comma + 1].ent_type_ == "PER" and any(
                         t.text == "," for t in doc[comma + 2: min(end_tok, comma + 6)]))):
                 # "Pour la Sierra Leone, qui s'exprimait au nom de …, les solutions …": skip the relative
-                comma = next_comma(comma + 1)
+                nxt_comma = next_comma(comma + 1)
+                if nxt_comma is not None:
+                    skipped += nxt_comma - comma
+                comma = nxt_comma
+            if comma is not None:
+                depth = 0
+                for k in range(x_start, comma):
+                    if texts[k] == "(":
+                        depth += 1
+                    elif texts[k] == ")" and depth:
+                        depth -= 1
+                        skipped += 1
+                    if depth:
+                        skipped += 1
             if tok.i == sent.start or (tok.i > sent.start and doc[tok.i - 1].text in (",",) and comma is not None and tok.i <= sent.start + 2):
-                if comma is not None and comma - x_start <= 20:
+                # the source's own words are short ("Selon le document du Groupe de contrôle
+                # (chargé de …), dont l'AFP a eu connaissance, …" counts its head only)
+                if comma is not None and comma - x_start - skipped <= 20:
                     make(comma + 1, end_tok, "selon", tok.i, "selon-first", subject_tok=x_start)
             elif tok.i > sent.start and doc[tok.i - 1].text == "," and is_selon and not any(
                     speech[k] and lows[k + 1] in ("que", "qu'", "qu’")
