@@ -707,14 +707,19 @@ def main(argv: Optional[list[str]] = None) -> int:
                 server.close()
         tmp.cleanup()
 
+    raw["loadavg_end"] = loadavg()
+    return _finish(rows, raw, errors, Path(args.out), t_start)
+
+
+def _finish(rows: list[dict], raw: dict, errors: list[str], out: Path, t_start: float) -> int:
+    """The failures' row, the table printed, the JSON written; exit status 1 when a figure
+    fails (the whole benchmark and `--only-long-articles` end alike)."""
     rows.append(row("articles that failed, all runs", len(errors), "0", not errors, ""))
     raw["errors"] = errors[:20]
-    raw["loadavg_end"] = loadavg()
     raw["elapsed_s"] = round(time.perf_counter() - t_start, 1)
     result = {"version": _version(), "rows": rows, "raw": raw,
               "passed": all(r["pass"] for r in rows if r["pass"] is not None)}
     print_table(rows)
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     log(f"wrote {out} ({raw['elapsed_s']} s)")
@@ -1009,17 +1014,7 @@ def _only_long_articles(args, sizes: list[float], bs: int, t_start: float) -> in
     raw: dict = {"source": where, "cpu_count": os.cpu_count(), "loadavg_start": loadavg()}
     errors: list[str] = []
     rows = _long_articles(bases, sizes or [1.0, 2.0, 5.0], args.seed, bs, raw, errors)
-    rows.append(row("articles that failed, all runs", len(errors), "0", not errors, ""))
-    raw["errors"] = errors[:20]
-    raw["elapsed_s"] = round(time.perf_counter() - t_start, 1)
-    result = {"version": _version(), "rows": rows, "raw": raw,
-              "passed": all(r["pass"] for r in rows if r["pass"] is not None)}
-    print_table(rows)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    log(f"wrote {out} ({raw['elapsed_s']} s)")
-    return 0 if result["passed"] else 1
+    return _finish(rows, raw, errors, Path(args.out), t_start)
 
 
 def _bench_dask(articles: list, workers: int, bs: int, rate_a: float, rate_b: float, raw: dict,
