@@ -763,7 +763,8 @@ def check_person_keys(preds: Mapping[str, Any], gids: list[str],
     matching. A gold person (`_gold_identity`) whose matches carry two keys is split; a key
     carried by two gold people merges them. `scores[i]` is the score of article `gids[i]`; the
     failures go to the articles involved."""
-    from .identity import _date, default_identity, record_facts, resolve
+    from .identity import default_identity, record_facts, resolve
+    from .tables import published_date  # the date the store keys the same people with
 
     ident = default_identity()
     facts, ids = [], {}
@@ -771,10 +772,6 @@ def check_person_keys(preds: Mapping[str, Any], gids: list[str],
         d = _as_dict(record)
         if not d.get("people"):
             continue
-        try:
-            published = _date(str(d.get("published") or "")[:10])
-        except ValueError:
-            published = None
         # a gold file read as a prediction has no ids and its titles are strings
         people = [{"id": p.get("id") or f"p{i}", "name": p.get("name") or "",
                    "gender": p.get("gender"),
@@ -784,7 +781,8 @@ def check_person_keys(preds: Mapping[str, Any], gids: list[str],
         orgs = [{"id": o.get("id") or f"o{i}", "name": o.get("name"), "acronym": o.get("acronym")}
                 for i, o in enumerate(d.get("organisations") or [], 1)]
         record = {"id": gid, "people": people, "organisations": orgs}
-        facts.extend((f, None) for f in record_facts(ident, record, published))
+        facts.extend((f, None) for f in record_facts(ident, record,
+                                                     published_date(d.get("published"))))
         ids[gid] = [p["id"] for p in people]
     keys = resolve(ident, facts) if facts else {}
     by_gold: dict[tuple, dict[str, list]] = {}
