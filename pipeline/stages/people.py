@@ -165,17 +165,6 @@ def _weight(evidence: str) -> int:
     return _WEIGHTS.get(kind, 1)
 
 
-def resolve_gender(evidence: list[str]) -> Optional[str]:
-    """Weighted evidence (an honorific outweighs a pronoun); a tie gives null (no guess)."""
-    m = sum(_weight(e) for e in evidence if e.startswith("male"))
-    f = sum(_weight(e) for e in evidence if e.startswith("female"))
-    if m > f:
-        return "male"
-    if f > m:
-        return "female"
-    return None
-
-
 @guarded
 class PeopleClusterer:
     # Descriptions that no role or role holder ties to a person are resolved by the discourse
